@@ -1,0 +1,312 @@
+//! JOSE signature algorithms (RFC 7518 §3, RFC 8037 §3.1, RFC 8812 §3.2).
+
+use core::fmt;
+use core::str::FromStr;
+
+/// A JWS signature algorithm.
+///
+/// `none` is deliberately not a variant: an unsecured JWS can never be produced or accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// HMAC with SHA-256.
+    HS256,
+    /// HMAC with SHA-384.
+    HS384,
+    /// HMAC with SHA-512.
+    HS512,
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    RS256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
+    RS384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
+    RS512,
+    /// RSASSA-PSS with SHA-256, MGF1 with SHA-256, salt length 32.
+    PS256,
+    /// RSASSA-PSS with SHA-384, MGF1 with SHA-384, salt length 48.
+    PS384,
+    /// RSASSA-PSS with SHA-512, MGF1 with SHA-512, salt length 64.
+    PS512,
+    /// ECDSA on P-256 with SHA-256.
+    ES256,
+    /// ECDSA on P-384 with SHA-384.
+    ES384,
+    /// ECDSA on P-521 with SHA-512.
+    ES512,
+    /// ECDSA on secp256k1 with SHA-256 (RFC 8812).
+    ES256K,
+    /// EdDSA; tessera supports the Ed25519 curve (RFC 8037).
+    EdDSA,
+}
+
+/// The kind of key and primitive an algorithm needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Family {
+    /// HMAC over a shared secret (`kty: oct`).
+    Hmac,
+    /// RSASSA-PKCS1-v1_5 (`kty: RSA`).
+    RsaPkcs1,
+    /// RSASSA-PSS (`kty: RSA`).
+    RsaPss,
+    /// ECDSA (`kty: EC`).
+    Ecdsa,
+    /// EdDSA (`kty: OKP`).
+    EdDsa,
+}
+
+/// The hash function an algorithm uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Hash {
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+}
+
+impl Hash {
+    /// Output length in bytes.
+    pub const fn output_len(self) -> usize {
+        match self {
+            Hash::Sha256 => 32,
+            Hash::Sha384 => 48,
+            Hash::Sha512 => 64,
+        }
+    }
+}
+
+/// An elliptic curve for ECDSA keys (`kty: EC`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EcCurve {
+    /// NIST P-256 (secp256r1).
+    P256,
+    /// NIST P-384 (secp384r1).
+    P384,
+    /// NIST P-521 (secp521r1).
+    P521,
+    /// secp256k1 (RFC 8812).
+    Secp256k1,
+}
+
+impl EcCurve {
+    /// The JWK `crv` name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            EcCurve::P256 => "P-256",
+            EcCurve::P384 => "P-384",
+            EcCurve::P521 => "P-521",
+            EcCurve::Secp256k1 => "secp256k1",
+        }
+    }
+
+    /// Parses a JWK `crv` name (case-sensitive).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "P-256" => EcCurve::P256,
+            "P-384" => EcCurve::P384,
+            "P-521" => EcCurve::P521,
+            "secp256k1" => EcCurve::Secp256k1,
+            _ => return None,
+        })
+    }
+
+    /// Size in bytes of a coordinate or a scalar on this curve.
+    pub const fn field_len(self) -> usize {
+        match self {
+            EcCurve::P256 | EcCurve::Secp256k1 => 32,
+            EcCurve::P384 => 48,
+            EcCurve::P521 => 66,
+        }
+    }
+
+    /// The one JWS algorithm that uses this curve.
+    pub const fn algorithm(self) -> Algorithm {
+        match self {
+            EcCurve::P256 => Algorithm::ES256,
+            EcCurve::P384 => Algorithm::ES384,
+            EcCurve::P521 => Algorithm::ES512,
+            EcCurve::Secp256k1 => Algorithm::ES256K,
+        }
+    }
+}
+
+impl fmt::Display for EcCurve {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Algorithm {
+    /// Every algorithm tessera knows, in the order of RFC 7518's table followed by RFC 8812 and RFC 8037.
+    pub const ALL: [Algorithm; 14] = [
+        Algorithm::HS256,
+        Algorithm::HS384,
+        Algorithm::HS512,
+        Algorithm::RS256,
+        Algorithm::RS384,
+        Algorithm::RS512,
+        Algorithm::PS256,
+        Algorithm::PS384,
+        Algorithm::PS512,
+        Algorithm::ES256,
+        Algorithm::ES384,
+        Algorithm::ES512,
+        Algorithm::ES256K,
+        Algorithm::EdDSA,
+    ];
+
+    /// The JOSE `alg` name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Algorithm::HS256 => "HS256",
+            Algorithm::HS384 => "HS384",
+            Algorithm::HS512 => "HS512",
+            Algorithm::RS256 => "RS256",
+            Algorithm::RS384 => "RS384",
+            Algorithm::RS512 => "RS512",
+            Algorithm::PS256 => "PS256",
+            Algorithm::PS384 => "PS384",
+            Algorithm::PS512 => "PS512",
+            Algorithm::ES256 => "ES256",
+            Algorithm::ES384 => "ES384",
+            Algorithm::ES512 => "ES512",
+            Algorithm::ES256K => "ES256K",
+            Algorithm::EdDSA => "EdDSA",
+        }
+    }
+
+    /// Parses a JOSE `alg` name. Names are case-sensitive (RFC 7515 §4.1.1); `none` is not an algorithm.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Algorithm::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// The family of primitive and key this algorithm needs.
+    pub const fn family(self) -> Family {
+        match self {
+            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => Family::Hmac,
+            Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 => Family::RsaPkcs1,
+            Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => Family::RsaPss,
+            Algorithm::ES256 | Algorithm::ES384 | Algorithm::ES512 | Algorithm::ES256K => {
+                Family::Ecdsa
+            }
+            Algorithm::EdDSA => Family::EdDsa,
+        }
+    }
+
+    /// The hash function; EdDSA has none of its own choosing and reports SHA-512 (used inside Ed25519).
+    pub const fn hash(self) -> Hash {
+        match self {
+            Algorithm::HS256
+            | Algorithm::RS256
+            | Algorithm::PS256
+            | Algorithm::ES256
+            | Algorithm::ES256K => Hash::Sha256,
+            Algorithm::HS384 | Algorithm::RS384 | Algorithm::PS384 | Algorithm::ES384 => {
+                Hash::Sha384
+            }
+            Algorithm::HS512
+            | Algorithm::RS512
+            | Algorithm::PS512
+            | Algorithm::ES512
+            | Algorithm::EdDSA => Hash::Sha512,
+        }
+    }
+
+    /// The curve of an ECDSA algorithm, `None` for the others.
+    pub const fn curve(self) -> Option<EcCurve> {
+        match self {
+            Algorithm::ES256 => Some(EcCurve::P256),
+            Algorithm::ES384 => Some(EcCurve::P384),
+            Algorithm::ES512 => Some(EcCurve::P521),
+            Algorithm::ES256K => Some(EcCurve::Secp256k1),
+            _ => None,
+        }
+    }
+
+    /// The JWK `kty` this algorithm's keys have.
+    pub const fn key_type(self) -> &'static str {
+        match self.family() {
+            Family::Hmac => "oct",
+            Family::RsaPkcs1 | Family::RsaPss => "RSA",
+            Family::Ecdsa => "EC",
+            Family::EdDsa => "OKP",
+        }
+    }
+
+    /// Length in bytes of a signature when it does not depend on the key
+    /// (HMAC, ECDSA, EdDSA); `None` for RSA, whose signatures are as long as the modulus.
+    pub const fn fixed_signature_len(self) -> Option<usize> {
+        match self.family() {
+            Family::Hmac => Some(self.hash().output_len()),
+            Family::Ecdsa => match self.curve() {
+                Some(c) => Some(2 * c.field_len()),
+                None => None,
+            },
+            Family::EdDsa => Some(64),
+            Family::RsaPkcs1 | Family::RsaPss => None,
+        }
+    }
+
+    /// Whether the same key and input always give the same signature (HMAC, RSASSA-PKCS1-v1_5, EdDSA).
+    pub const fn is_deterministic(self) -> bool {
+        matches!(
+            self.family(),
+            Family::Hmac | Family::RsaPkcs1 | Family::EdDsa
+        )
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The error of parsing an algorithm name that tessera does not know.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown algorithm {0:?}")]
+pub struct UnknownAlgorithm(pub String);
+
+impl FromStr for Algorithm {
+    type Err = UnknownAlgorithm;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Algorithm::from_name(s).ok_or_else(|| UnknownAlgorithm(crate::error::clip(s)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for alg in Algorithm::ALL {
+            assert_eq!(Algorithm::from_name(alg.name()), Some(alg));
+            assert_eq!(alg.to_string().parse::<Algorithm>(), Ok(alg));
+        }
+    }
+
+    #[test]
+    fn none_and_wrong_case_are_not_algorithms() {
+        for name in ["none", "None", "NONE", "hs256", "es256k", "EDDSA", ""] {
+            assert_eq!(Algorithm::from_name(name), None, "{name}");
+        }
+        assert_eq!(
+            "none".parse::<Algorithm>(),
+            Err(UnknownAlgorithm("none".into()))
+        );
+    }
+
+    #[test]
+    fn signature_lengths() {
+        assert_eq!(Algorithm::HS384.fixed_signature_len(), Some(48));
+        assert_eq!(Algorithm::ES512.fixed_signature_len(), Some(132));
+        assert_eq!(Algorithm::ES256K.fixed_signature_len(), Some(64));
+        assert_eq!(Algorithm::EdDSA.fixed_signature_len(), Some(64));
+        assert_eq!(Algorithm::PS256.fixed_signature_len(), None);
+    }
+}

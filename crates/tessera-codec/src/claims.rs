@@ -1,0 +1,258 @@
+//! Claims (RFC 7519 §4): the registered ones, typed, beside any claims type the caller chooses.
+
+use crate::json::{self, Kind, RawValue};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::fmt;
+
+/// A registered claim name (RFC 7519 §4.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Claim {
+    /// `iss`, the issuer.
+    Iss,
+    /// `sub`, the subject.
+    Sub,
+    /// `aud`, the audience.
+    Aud,
+    /// `exp`, the expiration time.
+    Exp,
+    /// `nbf`, the not-before time.
+    Nbf,
+    /// `iat`, the issued-at time.
+    Iat,
+    /// `jti`, the JWT ID.
+    Jti,
+}
+
+impl Claim {
+    /// All registered claims.
+    pub const ALL: [Claim; 7] = [
+        Claim::Iss,
+        Claim::Sub,
+        Claim::Aud,
+        Claim::Exp,
+        Claim::Nbf,
+        Claim::Iat,
+        Claim::Jti,
+    ];
+
+    /// The claim's JSON member name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Claim::Iss => "iss",
+            Claim::Sub => "sub",
+            Claim::Aud => "aud",
+            Claim::Exp => "exp",
+            Claim::Nbf => "nbf",
+            Claim::Iat => "iat",
+            Claim::Jti => "jti",
+        }
+    }
+
+    /// Parses a member name.
+    pub fn from_name(name: &str) -> Option<Claim> {
+        Claim::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    pub(crate) const fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+impl fmt::Display for Claim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The `aud` claim: one string, or an array of strings (RFC 7519 §4.1.3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    /// A single audience, serialized as a string.
+    One(String),
+    /// Several audiences, serialized as an array.
+    Many(Vec<String>),
+}
+
+impl Audience {
+    /// Whether `aud` names `audience`.
+    pub fn contains(&self, audience: &str) -> bool {
+        match self {
+            Audience::One(a) => a == audience,
+            Audience::Many(v) => v.iter().any(|a| a == audience),
+        }
+    }
+}
+
+impl From<&str> for Audience {
+    fn from(s: &str) -> Self {
+        Audience::One(s.to_owned())
+    }
+}
+
+/// The registered claims, owned and typed. Times are NumericDate seconds since the epoch.
+///
+/// Embed it with `#[serde(flatten)]` beside your own claims, or use [`Claims`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredClaims {
+    /// `iss`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    /// `sub`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    /// `aud`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<Audience>,
+    /// `exp`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exp: Option<i64>,
+    /// `nbf`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    /// `iat`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    /// `jti`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jti: Option<String>,
+}
+
+/// Registered claims beside the caller's own claims type `T` in one JSON object.
+///
+/// ```
+/// use tessera_codec::{Claims, RegisteredClaims};
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Custom { role: String }
+/// let c = Claims {
+///     registered: RegisteredClaims { sub: Some("alice".into()), exp: Some(2_000_000_000), ..Default::default() },
+///     custom: Custom { role: "admin".into() },
+/// };
+/// let json = serde_json::to_string(&c).unwrap();
+/// assert_eq!(json, r#"{"sub":"alice","exp":2000000000,"role":"admin"}"#);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims<T> {
+    /// The registered claims.
+    #[serde(flatten)]
+    pub registered: RegisteredClaims,
+    /// The caller's public and private claims.
+    #[serde(flatten)]
+    pub custom: T,
+}
+
+/// Latest NumericDate tessera accepts: 9999-12-31T23:59:59Z. Later or non-finite values are
+/// refused, so no date arithmetic can overflow.
+pub const MAX_NUMERIC_DATE: i64 = 253_402_300_799;
+
+/// Reads a NumericDate: a JSON number between 0 and [`MAX_NUMERIC_DATE`]; fractions are truncated.
+pub(crate) fn numeric_date(v: RawValue<'_>) -> Option<i64> {
+    if v.kind != Kind::Number {
+        return None;
+    }
+    let text = std::str::from_utf8(v.raw).ok()?;
+    let secs = if text.bytes().all(|b| b.is_ascii_digit()) {
+        text.parse::<i64>().ok()?
+    } else {
+        let f = text.parse::<f64>().ok()?;
+        if !f.is_finite() || f < 0.0 || f > MAX_NUMERIC_DATE as f64 {
+            return None;
+        }
+        f.trunc() as i64
+    };
+    (0..=MAX_NUMERIC_DATE).contains(&secs).then_some(secs)
+}
+
+/// The registered claims as read by the JSON check, borrowing from the payload.
+#[derive(Default, Debug)]
+pub(crate) struct RawRegistered<'a> {
+    pub present: u8,
+    pub invalid: Option<crate::claims::Claim>,
+    pub exp: Option<i64>,
+    pub nbf: Option<i64>,
+    pub iat: Option<i64>,
+    pub iss: Option<Cow<'a, str>>,
+    pub sub: Option<Cow<'a, str>>,
+    pub aud: Option<RawValue<'a>>,
+}
+
+impl<'a> RawRegistered<'a> {
+    /// Records one top-level member of the payload.
+    pub fn member(&mut self, name: &str, value: RawValue<'a>) {
+        let Some(claim) = Claim::from_name(name) else {
+            return;
+        };
+        self.present |= claim.bit();
+        let ok = match claim {
+            Claim::Exp => store(&mut self.exp, numeric_date(value)),
+            Claim::Nbf => store(&mut self.nbf, numeric_date(value)),
+            Claim::Iat => store(&mut self.iat, numeric_date(value)),
+            Claim::Iss => store(&mut self.iss, value.as_str()),
+            Claim::Sub => store(&mut self.sub, value.as_str()),
+            Claim::Jti => value.kind == Kind::String,
+            Claim::Aud => {
+                let ok = value.kind == Kind::String
+                    || (value.kind == Kind::Array
+                        && json::for_each_string(value.raw, |_| {}).is_ok());
+                if ok {
+                    self.aud = Some(value);
+                }
+                ok
+            }
+        };
+        if !ok && self.invalid.is_none() {
+            self.invalid = Some(claim);
+        }
+    }
+
+    pub fn has(&self, claim: Claim) -> bool {
+        self.present & claim.bit() != 0
+    }
+}
+
+fn store<T>(slot: &mut Option<T>, v: Option<T>) -> bool {
+    let ok = v.is_some();
+    *slot = v;
+    ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Option<i64> {
+        numeric_date(RawValue {
+            kind: Kind::Number,
+            raw: s.as_bytes(),
+        })
+    }
+
+    #[test]
+    fn numeric_dates() {
+        assert_eq!(date("1300819380"), Some(1_300_819_380));
+        assert_eq!(date("1300819380.75"), Some(1_300_819_380));
+        assert_eq!(date("1.3e9"), Some(1_300_000_000));
+        assert_eq!(date("0"), Some(0));
+        assert_eq!(date("-1"), None);
+        assert_eq!(date("1e300"), None);
+        assert_eq!(date("99999999999999999999999"), None);
+        assert_eq!(date("253402300800"), None);
+        assert_eq!(
+            numeric_date(RawValue {
+                kind: Kind::String,
+                raw: b"1300819380"
+            }),
+            None
+        );
+    }
+
+    #[test]
+    fn audience_serde() {
+        let one: Audience = serde_json::from_str(r#""a""#).unwrap();
+        assert!(one.contains("a"));
+        let many: Audience = serde_json::from_str(r#"["a","b"]"#).unwrap();
+        assert!(many.contains("b") && !many.contains("c"));
+    }
+}

@@ -1,0 +1,324 @@
+//! Errors, one enum per phase: decoding the compact form, checking the signature, validating claims,
+//! handling keys, and encoding. All are `#[non_exhaustive]`; none carries another crate's error type.
+
+use crate::alg::Algorithm;
+use crate::claims::Claim;
+use core::fmt;
+
+/// Longest piece of untrusted input copied into an error message.
+const CLIP: usize = 64;
+
+/// Copies at most [`CLIP`] characters of untrusted input for an error message.
+pub(crate) fn clip(s: &str) -> String {
+    match s.char_indices().nth(CLIP) {
+        Some((i, _)) => format!("{}...", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+/// A part of a compact JWS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// The protected header, first segment.
+    Header,
+    /// The payload (the claims set of a JWT), second segment.
+    Payload,
+    /// The signature, third segment.
+    Signature,
+}
+
+impl fmt::Display for Segment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Segment::Header => "header",
+            Segment::Payload => "payload",
+            Segment::Signature => "signature",
+        })
+    }
+}
+
+/// Why a piece of JSON was refused by tessera's strict JSON check.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JsonError {
+    /// Not UTF-8.
+    #[error("not UTF-8")]
+    Utf8,
+    /// Not well-formed JSON; the byte offset of the first problem.
+    #[error("malformed JSON at byte {offset}")]
+    Syntax {
+        /// Byte offset into the decoded segment.
+        offset: usize,
+    },
+    /// Well-formed, but not a JSON object.
+    #[error("not a JSON object")]
+    NotAnObject,
+    /// Objects or arrays nested deeper than allowed.
+    #[error("JSON nested deeper than {max} levels")]
+    TooDeep {
+        /// The limit in force.
+        max: usize,
+    },
+    /// An object names the same member twice (RFC 7515 §4, RFC 7519 §4).
+    #[error("duplicate member {0:?}")]
+    DuplicateMember(String),
+}
+
+/// The token is not a well-formed compact JWS, or its header is unacceptable.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The token is longer than the configured maximum; checked before anything is decoded.
+    #[error("token is {size} bytes, more than the maximum of {max}")]
+    TooLarge {
+        /// Length of the token in bytes.
+        size: usize,
+        /// The limit in force.
+        max: usize,
+    },
+    /// The compact form has exactly three segments separated by two dots.
+    #[error("token has {found} segments, a compact JWS has 3")]
+    SegmentCount {
+        /// Number of dot-separated segments found.
+        found: usize,
+    },
+    /// A segment is not strict base64url without padding (RFC 7515 §2).
+    #[error("{0} is not base64url without padding")]
+    Base64(Segment),
+    /// A segment is not acceptable JSON.
+    #[error("{segment} JSON: {error}")]
+    Json {
+        /// The segment at fault.
+        segment: Segment,
+        /// What was wrong.
+        error: JsonError,
+    },
+    /// The header has no `alg` member.
+    #[error("header has no alg")]
+    MissingAlgorithm,
+    /// A header member has the wrong JSON type.
+    #[error("header member {0:?} has the wrong type")]
+    HeaderMemberType(&'static str),
+    /// The header names the `none` algorithm, in any casing; never accepted (RFC 8725 §3.1).
+    #[error("unsecured JWS (alg none) is never accepted")]
+    AlgNone,
+    /// The header's `alg` is not the algorithm the key was made for (RFC 8725 §3.1).
+    #[error("token algorithm {found:?} is not the key's algorithm {expected}")]
+    AlgorithmMismatch {
+        /// The algorithm bound to the verifying key.
+        expected: Algorithm,
+        /// The `alg` the token header names (clipped).
+        found: String,
+    },
+    /// `crit` is present but empty (RFC 7515 §4.1.11).
+    #[error("crit is empty")]
+    CritEmpty,
+    /// `crit` names a header parameter defined by the JWS or JWA specifications.
+    #[error("crit names registered header {0:?}")]
+    CritRegistered(String),
+    /// `crit` names an extension that the caller did not declare understood.
+    #[error("crit names extension {0:?} that is not understood")]
+    CritNotUnderstood(String),
+    /// `crit` names a header parameter that the header does not contain.
+    #[error("crit names {0:?}, which the header lacks")]
+    CritMissingMember(String),
+    /// `typ` does not match the explicit type required (RFC 8725 §3.11).
+    #[error("token type {found:?} is not the required {expected:?}")]
+    TypeMismatch {
+        /// The required type.
+        expected: String,
+        /// The token's `typ`, if any (clipped).
+        found: Option<String>,
+    },
+    /// A key set has no key with the token's `kid`.
+    #[error("no key with kid {0:?}")]
+    UnknownKeyId(String),
+    /// A key set with several keys needs the token to name one with `kid`.
+    #[error("token has no kid and the key set holds several keys")]
+    MissingKeyId,
+}
+
+/// The signature did not verify. Deliberately carries no detail beyond a length mismatch,
+/// which depends on public information only.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// The signature has the wrong length for the key and algorithm (a DER-encoded ECDSA signature, say).
+    #[error("signature is {found} bytes, expected {expected}")]
+    Length {
+        /// Length the key and algorithm require.
+        expected: usize,
+        /// Length of the decoded signature.
+        found: usize,
+    },
+    /// The signature does not match.
+    #[error("invalid signature")]
+    Invalid,
+}
+
+/// A verified token's claims are not acceptable.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ValidationError {
+    /// `exp` is at or before the current time, beyond the leeway.
+    #[error("token expired at {exp} (now {now})")]
+    Expired {
+        /// The token's `exp`.
+        exp: i64,
+        /// The validation time.
+        now: i64,
+    },
+    /// `nbf` is after the current time, beyond the leeway.
+    #[error("token not valid before {nbf} (now {now})")]
+    NotYetValid {
+        /// The token's `nbf`.
+        nbf: i64,
+        /// The validation time.
+        now: i64,
+    },
+    /// `iat` is after the current time, beyond the leeway.
+    #[error("token issued in the future at {iat} (now {now})")]
+    IssuedInFuture {
+        /// The token's `iat`.
+        iat: i64,
+        /// The validation time.
+        now: i64,
+    },
+    /// A required claim is absent.
+    #[error("missing required claim {0}")]
+    MissingClaim(Claim),
+    /// A registered claim has the wrong JSON type or an out-of-range value.
+    #[error("claim {0} has the wrong type or an out-of-range value")]
+    InvalidClaim(Claim),
+    /// `iss` is not one of the accepted issuers.
+    #[error("issuer not accepted")]
+    Issuer,
+    /// No audience in `aud` is accepted.
+    #[error("audience not accepted")]
+    Audience,
+    /// The token has `aud`, but the validation named no audience (RFC 7519 §4.1.3).
+    #[error("token has an audience and none was configured")]
+    UnexpectedAudience,
+    /// `sub` is not the required subject.
+    #[error("subject not accepted")]
+    Subject,
+}
+
+/// Why a token was rejected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Not a well-formed compact JWS, or an unacceptable header.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The signature did not verify.
+    #[error(transparent)]
+    Signature(#[from] SignatureError),
+    /// The claims did not pass validation.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// The claims could not be deserialized into the caller's type; the message is serde's.
+    #[error("claims do not fit the requested type: {0}")]
+    Claims(String),
+}
+
+/// A key could not be read, is unsuitable for the requested algorithm, or is too weak.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// The backend does not implement this algorithm.
+    #[error("backend {backend} does not support {alg}")]
+    Unsupported {
+        /// The backend asked.
+        backend: &'static str,
+        /// The algorithm asked for.
+        alg: Algorithm,
+    },
+    /// The key's type cannot be used with the algorithm (an RSA key for HS256, say).
+    #[error("a {kty} key cannot be used with {alg}")]
+    WrongKeyType {
+        /// The algorithm asked for.
+        alg: Algorithm,
+        /// The key's JWK `kty`.
+        kty: &'static str,
+    },
+    /// The key's curve is not the one the algorithm needs.
+    #[error("{alg} needs curve {expected}, the key is on {found}")]
+    WrongCurve {
+        /// The algorithm asked for.
+        alg: Algorithm,
+        /// The curve the algorithm uses.
+        expected: &'static str,
+        /// The key's curve.
+        found: &'static str,
+    },
+    /// The JWK's `alg` member names another algorithm.
+    #[error("key is for {key_alg:?}, not {alg}")]
+    AlgorithmMismatch {
+        /// The algorithm asked for.
+        alg: Algorithm,
+        /// The key's `alg` member.
+        key_alg: String,
+    },
+    /// The JWK's `use` or `key_ops` forbid signing or verifying.
+    #[error("key use or key_ops forbid {0}")]
+    Usage(&'static str),
+    /// The key is shorter than the algorithm demands (RFC 7518 §3.2, §3.3).
+    #[error("{alg} key of {bits} bits is too weak, at least {min} bits required")]
+    TooWeak {
+        /// The algorithm asked for.
+        alg: Algorithm,
+        /// The key's size in bits.
+        bits: usize,
+        /// The minimum.
+        min: usize,
+    },
+    /// Signing needs a private key.
+    #[error("a private key is needed to sign")]
+    NotPrivate,
+    /// The key data is malformed; the message says how.
+    #[error("invalid key: {0}")]
+    Invalid(String),
+    /// The key is well-formed but of a kind tessera does not handle (another curve, say).
+    #[error("unsupported key: {0}")]
+    UnsupportedKey(String),
+    /// The input is larger than any key tessera reads.
+    #[error("key input of {size} bytes is larger than the maximum of {max}")]
+    TooLarge {
+        /// Input size in bytes.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The backend's library failed to generate a key.
+    #[error("key generation failed: {0}")]
+    Generation(String),
+}
+
+impl KeyError {
+    pub(crate) fn invalid(msg: impl Into<String>) -> Self {
+        KeyError::Invalid(msg.into())
+    }
+}
+
+/// Signing failed inside the backend (the random number generator, say).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("signing failed: {0}")]
+pub struct SignError(pub String);
+
+/// A token could not be produced.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// The claims or header could not be serialized to a JSON object; the message is serde's.
+    #[error("cannot serialize {segment} as a JSON object: {message}")]
+    Serialize {
+        /// The segment at fault.
+        segment: Segment,
+        /// What went wrong.
+        message: String,
+    },
+    /// The backend failed to sign.
+    #[error(transparent)]
+    Sign(#[from] SignError),
+}

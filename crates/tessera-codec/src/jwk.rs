@@ -1,0 +1,868 @@
+//! JSON Web Keys (RFC 7517) and JWK Sets, for the key types JWS uses (RFC 7518 §6, RFC 8037 §2),
+//! with RFC 7638 thumbprint input.
+
+use crate::alg::{Algorithm, EcCurve, Family};
+use crate::b64;
+use crate::error::{KeyError, clip};
+use crate::json;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::fmt;
+use zeroize::Zeroizing;
+
+/// Largest JWK accepted, in bytes of JSON (an RSA-8192 private key is about 6.5 KiB).
+pub const MAX_JWK_SIZE: usize = 64 * 1024;
+/// Largest JWK Set accepted, in bytes of JSON.
+pub const MAX_JWK_SET_SIZE: usize = 1024 * 1024;
+const JWK_DEPTH: usize = 4;
+
+/// Secret bytes (an HMAC key, a private scalar or exponent): wiped on drop, never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Zeroizing<Vec<u8>>);
+
+impl Secret {
+    /// Wraps secret bytes.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        Secret(Zeroizing::new(bytes.into()))
+    }
+
+    /// The secret bytes.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({} bytes)", self.0.len())
+    }
+}
+
+/// The Chinese-remainder parameters of an RSA private key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RsaPrimes {
+    /// First prime factor `p`.
+    pub p: Secret,
+    /// Second prime factor `q`.
+    pub q: Secret,
+    /// `d mod (p-1)`.
+    pub dp: Secret,
+    /// `d mod (q-1)`.
+    pub dq: Secret,
+    /// `q^-1 mod p`.
+    pub qi: Secret,
+}
+
+/// The private part of an RSA key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RsaPrivate {
+    /// Private exponent `d`.
+    pub d: Secret,
+    /// The CRT parameters, when the key source has them.
+    pub primes: Option<RsaPrimes>,
+}
+
+/// An RSA key (`kty: RSA`). Integers are big-endian without leading zero bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RsaKey {
+    /// Modulus.
+    pub n: Vec<u8>,
+    /// Public exponent.
+    pub e: Vec<u8>,
+    /// Private part, for private keys.
+    pub private: Option<RsaPrivate>,
+}
+
+impl RsaKey {
+    /// Size of the modulus in bits.
+    pub fn bits(&self) -> usize {
+        bit_len(&self.n)
+    }
+}
+
+/// An elliptic-curve key (`kty: EC`). Coordinates and scalar are big-endian, exactly the
+/// curve's field size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EcKey {
+    /// The curve.
+    pub crv: EcCurve,
+    /// Affine x coordinate; empty when the key source gave a private key without its public point.
+    pub x: Vec<u8>,
+    /// Affine y coordinate; empty in the same case as `x`.
+    pub y: Vec<u8>,
+    /// Private scalar, for private keys.
+    pub d: Option<Secret>,
+}
+
+/// An octet key pair (`kty: OKP`, RFC 8037) on Ed25519, the one OKP curve JWS signing here uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OkpKey {
+    /// The 32-byte public key; empty when the key source (a PKCS#8 v1 file) gave only the private key.
+    pub x: Vec<u8>,
+    /// The 32-byte private key (seed), for private keys.
+    pub d: Option<Secret>,
+}
+
+/// Key material of one of the types JWS uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyMaterial {
+    /// A shared secret for HMAC (`kty: oct`).
+    Oct(Secret),
+    /// An RSA key.
+    Rsa(RsaKey),
+    /// An elliptic-curve key.
+    Ec(EcKey),
+    /// An Ed25519 key.
+    Okp(OkpKey),
+}
+
+/// What a key is about to be used for; checked against `use` and `key_ops`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyUse {
+    /// Making signatures.
+    Sign,
+    /// Checking signatures.
+    Verify,
+}
+
+/// A JSON Web Key: key material and the members that constrain its use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Jwk {
+    /// `kid`.
+    pub kid: Option<String>,
+    /// `alg`: when present, the only algorithm the key may be used with.
+    pub alg: Option<String>,
+    /// `use` (`"sig"` or `"enc"`).
+    pub key_use: Option<String>,
+    /// `key_ops`.
+    pub key_ops: Option<Vec<String>>,
+    /// The key itself.
+    pub material: KeyMaterial,
+}
+
+fn bit_len(bytes: &[u8]) -> usize {
+    let bytes = strip_zeros(bytes);
+    match bytes.first() {
+        Some(b) => bytes.len() * 8 - b.leading_zeros() as usize,
+        None => 0,
+    }
+}
+
+pub(crate) fn strip_zeros(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+/// RSA keys shorter than this are refused (RFC 7518 §3.3).
+pub const MIN_RSA_BITS: usize = 2048;
+
+impl Jwk {
+    /// A key with no `kid`, `alg`, `use` or `key_ops`.
+    pub fn new(material: KeyMaterial) -> Self {
+        Jwk {
+            kid: None,
+            alg: None,
+            key_use: None,
+            key_ops: None,
+            material,
+        }
+    }
+
+    /// An HMAC secret key (`kty: oct`).
+    pub fn oct(secret: impl Into<Vec<u8>>) -> Self {
+        Jwk::new(KeyMaterial::Oct(Secret::new(secret)))
+    }
+
+    /// Sets `kid`.
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// Sets `alg`.
+    pub fn with_alg(mut self, alg: Algorithm) -> Self {
+        self.alg = Some(alg.name().to_owned());
+        self
+    }
+
+    /// The JWK `kty`.
+    pub fn kty(&self) -> &'static str {
+        match &self.material {
+            KeyMaterial::Oct(_) => "oct",
+            KeyMaterial::Rsa(_) => "RSA",
+            KeyMaterial::Ec(_) => "EC",
+            KeyMaterial::Okp(_) => "OKP",
+        }
+    }
+
+    /// The curve name for EC and OKP keys.
+    pub fn curve_name(&self) -> Option<&'static str> {
+        match &self.material {
+            KeyMaterial::Ec(k) => Some(k.crv.name()),
+            KeyMaterial::Okp(_) => Some("Ed25519"),
+            _ => None,
+        }
+    }
+
+    /// Whether the key holds private material (a secret counts as private).
+    pub fn is_private(&self) -> bool {
+        match &self.material {
+            KeyMaterial::Oct(_) => true,
+            KeyMaterial::Rsa(k) => k.private.is_some(),
+            KeyMaterial::Ec(k) => k.d.is_some(),
+            KeyMaterial::Okp(k) => k.d.is_some(),
+        }
+    }
+
+    /// The one algorithm this key can serve, when it names one: its `alg` member, else the key
+    /// type where that decides (EC curves, Ed25519). RSA and `oct` keys without `alg` name none.
+    pub fn algorithm(&self) -> Option<Algorithm> {
+        if let Some(a) = &self.alg {
+            return Algorithm::from_name(a);
+        }
+        match &self.material {
+            KeyMaterial::Ec(k) => Some(k.crv.algorithm()),
+            KeyMaterial::Okp(_) => Some(Algorithm::EdDSA),
+            _ => None,
+        }
+    }
+
+    /// Checks that this key may be used for `alg` and `usage`: the key type and curve fit the
+    /// algorithm, the `alg` member (if any) is `alg`, `use`/`key_ops` allow it, the key is strong
+    /// enough, and signing has private material. Every backend calls this before anything else,
+    /// so key confusion (an RSA public key used as an HMAC secret, say) is impossible.
+    pub fn check_for(&self, alg: Algorithm, usage: KeyUse) -> Result<&KeyMaterial, KeyError> {
+        let fits = matches!(
+            (alg.family(), &self.material),
+            (Family::Hmac, KeyMaterial::Oct(_))
+                | (Family::RsaPkcs1 | Family::RsaPss, KeyMaterial::Rsa(_))
+                | (Family::Ecdsa, KeyMaterial::Ec(_))
+                | (Family::EdDsa, KeyMaterial::Okp(_))
+        );
+        if !fits {
+            return Err(KeyError::WrongKeyType {
+                alg,
+                kty: self.kty(),
+            });
+        }
+        if let KeyMaterial::Ec(k) = &self.material
+            && Some(k.crv) != alg.curve()
+        {
+            return Err(KeyError::WrongCurve {
+                alg,
+                expected: alg.curve().map_or("none", EcCurve::name),
+                found: k.crv.name(),
+            });
+        }
+        if let Some(a) = &self.alg
+            && a != alg.name()
+        {
+            return Err(KeyError::AlgorithmMismatch {
+                alg,
+                key_alg: clip(a),
+            });
+        }
+        if let Some(u) = &self.key_use
+            && u != "sig"
+        {
+            return Err(KeyError::Usage(match usage {
+                KeyUse::Sign => "signing",
+                KeyUse::Verify => "verifying",
+            }));
+        }
+        if let Some(ops) = &self.key_ops {
+            let op = match usage {
+                KeyUse::Sign => "sign",
+                KeyUse::Verify => "verify",
+            };
+            if !ops.iter().any(|o| o == op) {
+                return Err(KeyError::Usage(match usage {
+                    KeyUse::Sign => "signing",
+                    KeyUse::Verify => "verifying",
+                }));
+            }
+        }
+        match &self.material {
+            KeyMaterial::Oct(s) => check_hmac_secret(alg, s.len())?,
+            KeyMaterial::Rsa(k) => check_rsa_bits(alg, k.bits())?,
+            _ => {}
+        }
+        if usage == KeyUse::Sign && !self.is_private() {
+            return Err(KeyError::NotPrivate);
+        }
+        Ok(&self.material)
+    }
+
+    /// The public key: private members removed. A secret (`oct`) key has no public form.
+    pub fn to_public(&self) -> Result<Jwk, KeyError> {
+        let material = match &self.material {
+            KeyMaterial::Oct(_) => {
+                return Err(KeyError::UnsupportedKey(
+                    "an HMAC secret has no public key".into(),
+                ));
+            }
+            KeyMaterial::Rsa(k) => KeyMaterial::Rsa(RsaKey {
+                n: k.n.clone(),
+                e: k.e.clone(),
+                private: None,
+            }),
+            KeyMaterial::Ec(k) => {
+                if k.x.is_empty() {
+                    return Err(missing_public());
+                }
+                KeyMaterial::Ec(EcKey {
+                    crv: k.crv,
+                    x: k.x.clone(),
+                    y: k.y.clone(),
+                    d: None,
+                })
+            }
+            KeyMaterial::Okp(k) => {
+                if k.x.is_empty() {
+                    return Err(missing_public());
+                }
+                KeyMaterial::Okp(OkpKey {
+                    x: k.x.clone(),
+                    d: None,
+                })
+            }
+        };
+        Ok(Jwk {
+            material,
+            key_ops: self
+                .key_ops
+                .as_ref()
+                .map(|ops| ops.iter().filter(|o| *o == "verify").cloned().collect()),
+            ..self.clone()
+        })
+    }
+
+    /// Parses a JWK from JSON, strictly: size bounded, duplicate members refused, base64url
+    /// members strict, lengths checked for the key type.
+    pub fn from_json(json: &[u8]) -> Result<Jwk, KeyError> {
+        if json.len() > MAX_JWK_SIZE {
+            return Err(KeyError::TooLarge {
+                size: json.len(),
+                max: MAX_JWK_SIZE,
+            });
+        }
+        json::scan_object(json, JWK_DEPTH, |_, _| {})
+            .map_err(|e| KeyError::invalid(format!("JWK JSON: {e}")))?;
+        let raw: RawJwk =
+            serde_json::from_slice(json).map_err(|e| KeyError::invalid(format!("JWK: {e}")))?;
+        raw.into_jwk()
+    }
+
+    /// The JWK as a JSON value, private members included when present.
+    pub fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        let s = |v: &[u8]| Value::String(b64::encode(v));
+        m.insert("kty".into(), self.kty().into());
+        match &self.material {
+            KeyMaterial::Oct(k) => {
+                m.insert("k".into(), s(k.expose()));
+            }
+            KeyMaterial::Rsa(k) => {
+                m.insert("n".into(), s(strip_zeros(&k.n)));
+                m.insert("e".into(), s(strip_zeros(&k.e)));
+                if let Some(p) = &k.private {
+                    m.insert("d".into(), s(p.d.expose()));
+                    if let Some(c) = &p.primes {
+                        for (name, v) in [
+                            ("p", &c.p),
+                            ("q", &c.q),
+                            ("dp", &c.dp),
+                            ("dq", &c.dq),
+                            ("qi", &c.qi),
+                        ] {
+                            m.insert(name.into(), s(v.expose()));
+                        }
+                    }
+                }
+            }
+            KeyMaterial::Ec(k) => {
+                m.insert("crv".into(), k.crv.name().into());
+                m.insert("x".into(), s(&k.x));
+                m.insert("y".into(), s(&k.y));
+                if let Some(d) = &k.d {
+                    m.insert("d".into(), s(d.expose()));
+                }
+            }
+            KeyMaterial::Okp(k) => {
+                m.insert("crv".into(), "Ed25519".into());
+                m.insert("x".into(), s(&k.x));
+                if let Some(d) = &k.d {
+                    m.insert("d".into(), s(d.expose()));
+                }
+            }
+        }
+        if let Some(v) = &self.kid {
+            m.insert("kid".into(), v.clone().into());
+        }
+        if let Some(v) = &self.alg {
+            m.insert("alg".into(), v.clone().into());
+        }
+        if let Some(v) = &self.key_use {
+            m.insert("use".into(), v.clone().into());
+        }
+        if let Some(v) = &self.key_ops {
+            m.insert("key_ops".into(), v.clone().into());
+        }
+        Value::Object(m)
+    }
+
+    /// The JWK as compact JSON.
+    pub fn to_json(&self) -> String {
+        self.to_value().to_string()
+    }
+
+    /// The input to an RFC 7638 thumbprint: the required public members in lexicographic order,
+    /// no whitespace. Hash it with SHA-256 and base64url-encode the digest for the usual `kid`.
+    pub fn thumbprint_input(&self) -> Result<String, KeyError> {
+        let e = b64::encode;
+        Ok(match &self.material {
+            KeyMaterial::Oct(k) => format!(r#"{{"k":"{}","kty":"oct"}}"#, e(k.expose())),
+            KeyMaterial::Rsa(k) => format!(
+                r#"{{"e":"{}","kty":"RSA","n":"{}"}}"#,
+                e(strip_zeros(&k.e)),
+                e(strip_zeros(&k.n))
+            ),
+            KeyMaterial::Ec(k) => {
+                if k.x.is_empty() {
+                    return Err(missing_public());
+                }
+                format!(
+                    r#"{{"crv":"{}","kty":"EC","x":"{}","y":"{}"}}"#,
+                    k.crv.name(),
+                    e(&k.x),
+                    e(&k.y)
+                )
+            }
+            KeyMaterial::Okp(k) => {
+                if k.x.is_empty() {
+                    return Err(missing_public());
+                }
+                format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#, e(&k.x))
+            }
+        })
+    }
+}
+
+fn missing_public() -> KeyError {
+    KeyError::invalid("the key source holds no public key; derive it with Backend::public_key")
+}
+
+/// Refuses HMAC secrets shorter than the hash output (RFC 7518 §3.2).
+pub fn check_hmac_secret(alg: Algorithm, len: usize) -> Result<(), KeyError> {
+    let min = alg.hash().output_len();
+    if len < min {
+        return Err(KeyError::TooWeak {
+            alg,
+            bits: len * 8,
+            min: min * 8,
+        });
+    }
+    Ok(())
+}
+
+/// Refuses RSA moduli under 2048 bits (RFC 7518 §3.3).
+pub fn check_rsa_bits(alg: Algorithm, bits: usize) -> Result<(), KeyError> {
+    if bits < MIN_RSA_BITS {
+        return Err(KeyError::TooWeak {
+            alg,
+            bits,
+            min: MIN_RSA_BITS,
+        });
+    }
+    Ok(())
+}
+
+impl serde::Serialize for Jwk {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_value().serialize(s)
+    }
+}
+
+#[derive(Deserialize)]
+struct RawJwk {
+    kty: String,
+    kid: Option<String>,
+    alg: Option<String>,
+    #[serde(rename = "use")]
+    key_use: Option<String>,
+    key_ops: Option<Vec<String>>,
+    crv: Option<String>,
+    k: Option<String>,
+    n: Option<String>,
+    e: Option<String>,
+    d: Option<String>,
+    p: Option<String>,
+    q: Option<String>,
+    dp: Option<String>,
+    dq: Option<String>,
+    qi: Option<String>,
+    oth: Option<Value>,
+    x: Option<String>,
+    y: Option<String>,
+}
+
+fn member(name: &str, v: &Option<String>) -> Result<Vec<u8>, KeyError> {
+    let v = v
+        .as_deref()
+        .ok_or_else(|| KeyError::invalid(format!("JWK member {name} is missing")))?;
+    b64::decode(v.as_bytes())
+        .map_err(|_| KeyError::invalid(format!("JWK member {name} is not base64url")))
+}
+
+fn optional(name: &str, v: &Option<String>) -> Result<Option<Vec<u8>>, KeyError> {
+    v.as_ref().map(|_| member(name, v)).transpose()
+}
+
+fn fixed(name: &str, bytes: Vec<u8>, len: usize) -> Result<Vec<u8>, KeyError> {
+    if bytes.len() != len {
+        return Err(KeyError::invalid(format!(
+            "JWK member {name} is {} bytes, the curve needs {len}",
+            bytes.len()
+        )));
+    }
+    Ok(bytes)
+}
+
+impl RawJwk {
+    fn into_jwk(self) -> Result<Jwk, KeyError> {
+        let material = match self.kty.as_str() {
+            "oct" => {
+                let k = member("k", &self.k)?;
+                if k.is_empty() {
+                    return Err(KeyError::invalid("JWK member k is empty"));
+                }
+                KeyMaterial::Oct(Secret::new(k))
+            }
+            "RSA" => {
+                if self.oth.is_some() {
+                    return Err(KeyError::UnsupportedKey(
+                        "multi-prime RSA keys (oth)".into(),
+                    ));
+                }
+                let n = strip_zeros(&member("n", &self.n)?).to_vec();
+                let e = strip_zeros(&member("e", &self.e)?).to_vec();
+                if n.is_empty() || e.is_empty() {
+                    return Err(KeyError::invalid("RSA modulus or exponent is zero"));
+                }
+                let private = match optional("d", &self.d)? {
+                    None => None,
+                    Some(d) => {
+                        let crt = [&self.p, &self.q, &self.dp, &self.dq, &self.qi];
+                        let primes = if crt.iter().all(|m| m.is_none()) {
+                            None
+                        } else {
+                            let s =
+                                |name: &str, v: &Option<String>| member(name, v).map(Secret::new);
+                            Some(RsaPrimes {
+                                p: s("p", &self.p)?,
+                                q: s("q", &self.q)?,
+                                dp: s("dp", &self.dp)?,
+                                dq: s("dq", &self.dq)?,
+                                qi: s("qi", &self.qi)?,
+                            })
+                        };
+                        Some(RsaPrivate {
+                            d: Secret::new(d),
+                            primes,
+                        })
+                    }
+                };
+                KeyMaterial::Rsa(RsaKey { n, e, private })
+            }
+            "EC" => {
+                let crv_name = self
+                    .crv
+                    .as_deref()
+                    .ok_or_else(|| KeyError::invalid("JWK member crv is missing"))?;
+                let crv = EcCurve::from_name(crv_name).ok_or_else(|| {
+                    KeyError::UnsupportedKey(format!("EC curve {}", clip(crv_name)))
+                })?;
+                let len = crv.field_len();
+                KeyMaterial::Ec(EcKey {
+                    crv,
+                    x: fixed("x", member("x", &self.x)?, len)?,
+                    y: fixed("y", member("y", &self.y)?, len)?,
+                    d: optional("d", &self.d)?
+                        .map(|d| fixed("d", d, len).map(Secret::new))
+                        .transpose()?,
+                })
+            }
+            "OKP" => {
+                let crv = self
+                    .crv
+                    .as_deref()
+                    .ok_or_else(|| KeyError::invalid("JWK member crv is missing"))?;
+                if crv != "Ed25519" {
+                    return Err(KeyError::UnsupportedKey(format!("OKP curve {}", clip(crv))));
+                }
+                KeyMaterial::Okp(OkpKey {
+                    x: fixed("x", member("x", &self.x)?, 32)?,
+                    d: optional("d", &self.d)?
+                        .map(|d| fixed("d", d, 32).map(Secret::new))
+                        .transpose()?,
+                })
+            }
+            other => return Err(KeyError::UnsupportedKey(format!("kty {}", clip(other)))),
+        };
+        Ok(Jwk {
+            kid: self.kid,
+            alg: self.alg,
+            key_use: self.key_use,
+            key_ops: self.key_ops,
+            material,
+        })
+    }
+}
+
+/// A JWK Set (RFC 7517 §5).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JwkSet {
+    /// The keys tessera can use, in order.
+    pub keys: Vec<Jwk>,
+    /// How many keys were skipped because their `kty` or curve is not one JWS signing uses here
+    /// (RFC 7517 §5: such keys are ignored).
+    pub skipped: usize,
+}
+
+impl JwkSet {
+    /// Parses a JWK Set. Keys of unknown type or curve are skipped and counted; a malformed key
+    /// of a known type is an error naming its index.
+    pub fn from_json(json: &[u8]) -> Result<JwkSet, KeyError> {
+        if json.len() > MAX_JWK_SET_SIZE {
+            return Err(KeyError::TooLarge {
+                size: json.len(),
+                max: MAX_JWK_SET_SIZE,
+            });
+        }
+        json::scan_object(json, JWK_DEPTH + 2, |_, _| {})
+            .map_err(|e| KeyError::invalid(format!("JWK Set JSON: {e}")))?;
+        #[derive(Deserialize)]
+        struct RawSet {
+            keys: Vec<Value>,
+        }
+        let raw: RawSet =
+            serde_json::from_slice(json).map_err(|e| KeyError::invalid(format!("JWK Set: {e}")))?;
+        let mut set = JwkSet::default();
+        for (i, v) in raw.keys.into_iter().enumerate() {
+            let parsed = serde_json::from_value::<RawJwk>(v)
+                .map_err(|e| KeyError::invalid(format!("JWK Set key {i}: {e}")))?
+                .into_jwk();
+            match parsed {
+                Ok(k) => set.keys.push(k),
+                Err(KeyError::UnsupportedKey(_)) => set.skipped += 1,
+                Err(KeyError::Invalid(m)) => {
+                    return Err(KeyError::Invalid(format!("JWK Set key {i}: {m}")));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(set)
+    }
+
+    /// The first key with this `kid`.
+    pub fn find(&self, kid: &str) -> Option<&Jwk> {
+        self.keys.iter().find(|k| k.kid.as_deref() == Some(kid))
+    }
+
+    /// The set as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({ "keys": self.keys.iter().map(Jwk::to_value).collect::<Vec<_>>() })
+            .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // RFC 7515 Appendix A.1 key.
+    const A1: &str = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
+    // RFC 7515 Appendix A.3 key.
+    const A3: &str = r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRjLX6t8F8Z76MH7m3gFjBT_GYjkWRSCPr4JRl4","d":"jpsQnnGQmL-YBIffH1136cLTVgOnhNGJ3sV74Iy6S3w"}"#;
+
+    #[test]
+    fn parses_oct_and_binds() {
+        let k = Jwk::from_json(A1.as_bytes()).unwrap();
+        assert!(k.check_for(Algorithm::HS256, KeyUse::Verify).is_ok());
+        assert_eq!(
+            k.check_for(Algorithm::RS256, KeyUse::Verify),
+            Err(KeyError::WrongKeyType {
+                alg: Algorithm::RS256,
+                kty: "oct"
+            })
+        );
+    }
+
+    #[test]
+    fn short_hmac_secret_refused() {
+        let k = Jwk::oct(vec![7u8; 31]);
+        assert_eq!(
+            k.check_for(Algorithm::HS256, KeyUse::Sign),
+            Err(KeyError::TooWeak {
+                alg: Algorithm::HS256,
+                bits: 248,
+                min: 256
+            })
+        );
+        let k = Jwk::oct(vec![7u8; 32]);
+        assert!(matches!(
+            k.check_for(Algorithm::HS384, KeyUse::Sign),
+            Err(KeyError::TooWeak { min: 384, .. })
+        ));
+    }
+
+    #[test]
+    fn ec_key_binds_curve() {
+        let k = Jwk::from_json(A3.as_bytes()).unwrap();
+        assert_eq!(k.algorithm(), Some(Algorithm::ES256));
+        assert!(k.check_for(Algorithm::ES256, KeyUse::Sign).is_ok());
+        assert_eq!(
+            k.check_for(Algorithm::ES384, KeyUse::Verify),
+            Err(KeyError::WrongCurve {
+                alg: Algorithm::ES384,
+                expected: "P-384",
+                found: "P-256"
+            })
+        );
+        let public = k.to_public().unwrap();
+        assert_eq!(
+            public.check_for(Algorithm::ES256, KeyUse::Sign),
+            Err(KeyError::NotPrivate)
+        );
+    }
+
+    #[test]
+    fn alg_member_binds() {
+        let k = Jwk::oct(vec![1u8; 64]).with_alg(Algorithm::HS512);
+        assert_eq!(
+            k.check_for(Algorithm::HS256, KeyUse::Verify),
+            Err(KeyError::AlgorithmMismatch {
+                alg: Algorithm::HS256,
+                key_alg: "HS512".into()
+            })
+        );
+    }
+
+    #[test]
+    fn use_and_key_ops() {
+        let mut k = Jwk::oct(vec![1u8; 32]);
+        k.key_use = Some("enc".into());
+        assert_eq!(
+            k.check_for(Algorithm::HS256, KeyUse::Verify),
+            Err(KeyError::Usage("verifying"))
+        );
+        k.key_use = None;
+        k.key_ops = Some(vec!["verify".into()]);
+        assert!(k.check_for(Algorithm::HS256, KeyUse::Verify).is_ok());
+        assert_eq!(
+            k.check_for(Algorithm::HS256, KeyUse::Sign),
+            Err(KeyError::Usage("signing"))
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_jwks() {
+        let cases: &[(&str, &str)] = &[
+            (r#"{"kty":"oct"}"#, "invalid key: JWK member k is missing"),
+            (
+                r#"{"kty":"oct","k":"AQ=="}"#,
+                "invalid key: JWK member k is not base64url",
+            ),
+            (
+                r#"{"kty":"oct","k":"AQ","k":"AQ"}"#,
+                "invalid key: JWK JSON: duplicate member \"k\"",
+            ),
+            (
+                r#"{"kty":"EC","crv":"P-256","x":"AQ","y":"AQ"}"#,
+                "invalid key: JWK member x is 1 bytes, the curve needs 32",
+            ),
+            (
+                r#"{"kty":"EC","crv":"P-192","x":"AQ","y":"AQ"}"#,
+                "unsupported key: EC curve P-192",
+            ),
+            (
+                r#"{"kty":"OKP","crv":"X25519","x":"AQ"}"#,
+                "unsupported key: OKP curve X25519",
+            ),
+            (r#"{"kty":"lattice"}"#, "unsupported key: kty lattice"),
+            (r#"[]"#, "invalid key: JWK JSON: not a JSON object"),
+        ];
+        for (json, msg) in cases {
+            assert_eq!(
+                Jwk::from_json(json.as_bytes()).unwrap_err().to_string(),
+                *msg,
+                "{json}"
+            );
+        }
+        let big = vec![b' '; MAX_JWK_SIZE + 1];
+        assert_eq!(
+            Jwk::from_json(&big),
+            Err(KeyError::TooLarge {
+                size: MAX_JWK_SIZE + 1,
+                max: MAX_JWK_SIZE
+            })
+        );
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let k = Jwk::from_json(A3.as_bytes()).unwrap().with_kid("k1");
+        assert_eq!(Jwk::from_json(k.to_json().as_bytes()).unwrap(), k);
+    }
+
+    #[test]
+    fn rfc7638_thumbprint_input() {
+        // RFC 7638 §3.1 example key.
+        let k = Jwk::from_json(br#"{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"}"#).unwrap();
+        assert_eq!(
+            k.thumbprint_input().unwrap(),
+            r#"{"e":"AQAB","kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"}"#
+        );
+        assert_eq!(k.bits_hint(), 2048);
+    }
+
+    impl Jwk {
+        fn bits_hint(&self) -> usize {
+            match &self.material {
+                KeyMaterial::Rsa(k) => k.bits(),
+                _ => 0,
+            }
+        }
+    }
+
+    #[test]
+    fn jwk_set_selects_and_skips() {
+        let json = format!(
+            r#"{{"keys":[{},{{"kty":"OKP","crv":"X448","x":"AA"}},{}]}}"#,
+            Jwk::from_json(A1.as_bytes())
+                .unwrap()
+                .with_kid("a")
+                .to_json(),
+            Jwk::from_json(A3.as_bytes())
+                .unwrap()
+                .with_kid("b")
+                .to_json()
+        );
+        let set = JwkSet::from_json(json.as_bytes()).unwrap();
+        assert_eq!(set.keys.len(), 2);
+        assert_eq!(set.skipped, 1);
+        assert_eq!(set.find("b").map(Jwk::kty), Some("EC"));
+        assert!(set.find("c").is_none());
+    }
+}
