@@ -148,8 +148,39 @@ fn verify_to(
     claims: bool,
 ) -> Result<(), Error> {
     let [h64, p64, s64] = split(token, v.max_token_size)?;
+    check_header(h64, verifier.algorithm(), v)?;
+    let sig_len = check_signature_len(s64, verifier.signature_len())?;
+    let mut sig_stack = [0u8; SIGNATURE_STACK];
+    let sig_heap;
+    let sig: &[u8] = if sig_len <= SIGNATURE_STACK {
+        let n = b64::decode_slice(s64.as_bytes(), &mut sig_stack)
+            .map_err(|_| DecodeError::Base64(Segment::Signature))?;
+        &sig_stack[..n]
+    } else {
+        sig_heap =
+            b64::decode(s64.as_bytes()).map_err(|_| DecodeError::Base64(Segment::Signature))?;
+        &sig_heap
+    };
+    // The payload's base64 is checked before the (costly) signature check, so garbage is cheap to refuse.
+    b64::decode_to(p64.as_bytes(), payload).map_err(|_| DecodeError::Base64(Segment::Payload))?;
+    verifier.verify(signing_input(token, h64, p64), sig)?;
+    if claims {
+        check_claims(payload, v)?;
+    }
+    Ok(())
+}
 
-    // Header: decoded on the stack when small, checked strictly, `alg` bound to the key.
+/// `BASE64URL(header) || '.' || BASE64URL(payload)`, exactly as received.
+fn signing_input<'t>(token: &'t str, h64: &str, p64: &str) -> &'t [u8] {
+    token
+        .as_bytes()
+        .get(..h64.len() + 1 + p64.len())
+        .unwrap_or_default()
+}
+
+/// Decodes the header on the stack when small and checks it: strict JSON, `alg` bound to the
+/// key (`none` in any casing refused), `crit`, `typ`.
+fn check_header(h64: &str, expected: Algorithm, v: &Validation) -> Result<(), Error> {
     let mut stack = [0u8; HEADER_STACK];
     let heap;
     let header: &[u8] = match b64::decoded_len(h64.len()) {
@@ -164,7 +195,6 @@ fn verify_to(
         }
     };
     let view = HeaderView::parse(header, v.max_depth)?;
-    let expected = verifier.algorithm();
     match view.alg.as_deref() {
         None => return Err(DecodeError::MissingAlgorithm.into()),
         Some(a) if a == expected.name() => {}
@@ -190,39 +220,90 @@ fn verify_to(
             }
         }
     }
+    Ok(())
+}
 
-    // Signature: its length is fixed by key and algorithm, so check it before decoding.
-    let sig_len = verifier.signature_len();
-    if s64.len() != b64::encoded_len(sig_len) {
+/// A signature's length is fixed by key and algorithm, so it is checked before decoding.
+fn check_signature_len(s64: &str, expected: usize) -> Result<usize, Error> {
+    if s64.len() != b64::encoded_len(expected) {
         return Err(SignatureError::Length {
-            expected: sig_len,
+            expected,
             found: b64::decoded_len(s64.len()).unwrap_or(s64.len() * 3 / 4),
         }
         .into());
     }
-    let mut sig_stack = [0u8; SIGNATURE_STACK];
-    let sig_heap;
-    let sig: &[u8] = if sig_len <= SIGNATURE_STACK {
-        let n = b64::decode_slice(s64.as_bytes(), &mut sig_stack)
-            .map_err(|_| DecodeError::Base64(Segment::Signature))?;
-        &sig_stack[..n]
-    } else {
-        sig_heap =
-            b64::decode(s64.as_bytes()).map_err(|_| DecodeError::Base64(Segment::Signature))?;
-        &sig_heap
-    };
-    // The payload's base64 is checked before the (costly) signature check, so garbage is cheap to refuse.
-    b64::decode_to(p64.as_bytes(), payload).map_err(|_| DecodeError::Base64(Segment::Payload))?;
-    let signing_input = &token.as_bytes()[..h64.len() + 1 + p64.len()];
-    verifier.verify(signing_input, sig)?;
+    Ok(expected)
+}
 
-    if claims {
-        let mut reg = RawRegistered::default();
-        json::scan_object(payload, v.max_depth, |name, value| reg.member(name, value))
-            .map_err(json_err(Segment::Payload))?;
-        v.check_claims(&reg)?;
-    }
+/// Strict JSON check of the verified payload, then the registered claims against the rules.
+fn check_claims(payload: &[u8], v: &Validation) -> Result<(), Error> {
+    let mut reg = RawRegistered::default();
+    json::scan_object(payload, v.max_depth, |name, value| reg.member(name, value))
+        .map_err(json_err(Segment::Payload))?;
+    v.check_claims(&reg)?;
     Ok(())
+}
+
+/// A verifier that can check many signatures at once faster than one by one (Ed25519).
+pub trait BatchVerifier: Verifier {
+    /// Checks every `(signing input, signature)` pair; fails if any fails, without saying which.
+    fn verify_batch(&self, inputs: &[&[u8]], signatures: &[&[u8]]) -> Result<(), SignatureError>;
+}
+
+/// Verifies and validates many tokens signed with one key, checking their signatures in one batch.
+///
+/// Each token goes through every check of [`verify`]; the results come back in order. When the
+/// batch fails, the signatures are checked one by one to find the bad ones, so a single forged
+/// token never causes a good one to be refused.
+pub fn verify_batch<'t>(
+    tokens: &[&'t str],
+    verifier: &(impl BatchVerifier + ?Sized),
+    v: &Validation,
+) -> Vec<Result<Verified<'t>, Error>> {
+    struct Pending<'t> {
+        token: &'t str,
+        input: &'t [u8],
+        signature: Vec<u8>,
+        payload: Vec<u8>,
+    }
+    let alg = verifier.algorithm();
+    let prepare = |token: &'t str| -> Result<Pending<'t>, Error> {
+        let [h64, p64, s64] = split(token, v.max_token_size)?;
+        check_header(h64, alg, v)?;
+        check_signature_len(s64, verifier.signature_len())?;
+        let signature =
+            b64::decode(s64.as_bytes()).map_err(|_| DecodeError::Base64(Segment::Signature))?;
+        let payload =
+            b64::decode(p64.as_bytes()).map_err(|_| DecodeError::Base64(Segment::Payload))?;
+        Ok(Pending {
+            token,
+            input: signing_input(token, h64, p64),
+            signature,
+            payload,
+        })
+    };
+    let prepared: Vec<Result<Pending<'t>, Error>> = tokens.iter().map(|t| prepare(t)).collect();
+    let (inputs, sigs): (Vec<&[u8]>, Vec<&[u8]>) = prepared
+        .iter()
+        .flatten()
+        .map(|p| (p.input, p.signature.as_slice()))
+        .unzip();
+    let all_good = !inputs.is_empty() && verifier.verify_batch(&inputs, &sigs).is_ok();
+    prepared
+        .into_iter()
+        .map(|p| {
+            let p = p?;
+            if !all_good {
+                verifier.verify(p.input, &p.signature)?;
+            }
+            check_claims(&p.payload, v)?;
+            Ok(Verified {
+                token: p.token,
+                alg,
+                payload: p.payload,
+            })
+        })
+        .collect()
 }
 
 /// Signs tokens with one signer and a fixed header, encoded once.
