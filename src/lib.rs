@@ -42,7 +42,10 @@ static HMAC: tessera_hmac::HmacBackend = tessera_hmac::HmacBackend;
 
 /// Every backend compiled in, in order of preference: the first that supports an algorithm is
 /// that algorithm's default.
-#[allow(clippy::vec_init_then_push, reason = "each push is behind its own feature")]
+#[allow(
+    clippy::vec_init_then_push,
+    reason = "each push is behind its own feature"
+)]
 pub fn backends() -> Vec<&'static dyn Backend> {
     let mut v: Vec<&'static dyn Backend> = Vec::new();
     #[cfg(feature = "hmac")]

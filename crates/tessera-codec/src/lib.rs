@@ -29,8 +29,8 @@ pub use alg::{Algorithm, EcCurve, Family, Hash, UnknownAlgorithm};
 pub use backend::{Backend, KeySpec, Library, Signer, Verifier, ensure_supported};
 pub use claims::{Audience, Claim, Claims, MAX_NUMERIC_DATE, RegisteredClaims};
 pub use compact::{
-    BatchVerifier, Encoder, Verified, VerifierSet, decode, encode, unverified, verify, verify_batch,
-    verify_into, verify_jws,
+    BatchVerifier, Encoder, Verified, VerifierSet, decode, encode, unverified, verify,
+    verify_batch, verify_into, verify_jws,
 };
 pub use error::{
     DecodeError, EncodeError, Error, JsonError, KeyError, Segment, SignError, SignatureError,
