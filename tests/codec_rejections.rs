@@ -1,5 +1,9 @@
 //! Every rejection of the foundation, through the facade with the HMAC backend, each asserting its error.
-#![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests fail loudly on purpose"
+)]
 
 use serde::Deserialize;
 use std::time::Duration;

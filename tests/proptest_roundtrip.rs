@@ -1,5 +1,9 @@
 //! Property tests of the codec with the HMAC backend: round trips and tamper detection.
-#![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests fail loudly on purpose"
+)]
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
