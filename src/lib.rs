@@ -26,22 +26,33 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Backends (features): `hmac` (RustCrypto, default).
+//! Backends, each behind a cargo feature: `hmac`, `rsa`, `ecdsa`, `ed25519` (pure Rust, RustCrypto and
+//! dalek) and `ring`, `aws-lc`, `openssl` (native). Unlike a process-global provider, any number of
+//! them can be enabled together: [`backends`] lists them, [`backend`] picks one by name, and
+//! [`default_backend`] gives the first that supports an algorithm.
 
 #![forbid(unsafe_code)]
 
 pub use tessera_codec::*;
 
+#[cfg(feature = "ecdsa")]
+pub use tessera_ecdsa;
+#[cfg(feature = "ed25519")]
+pub use tessera_ed25519;
 #[cfg(feature = "hmac")]
 pub use tessera_hmac;
+#[cfg(feature = "openssl")]
+pub use tessera_openssl;
+#[cfg(feature = "ring")]
+pub use tessera_ring;
+#[cfg(feature = "rsa")]
+pub use tessera_rsa;
 
 use sha2::{Digest, Sha256};
 
-#[cfg(feature = "hmac")]
-static HMAC: tessera_hmac::HmacBackend = tessera_hmac::HmacBackend;
-
 /// Every backend compiled in, in order of preference: the first that supports an algorithm is
-/// that algorithm's default.
+/// that algorithm's default. Pure-Rust backends come first (they build everywhere and are the
+/// defaults); native ones follow, for callers who pick them by name.
 #[allow(
     clippy::vec_init_then_push,
     reason = "each push is behind its own feature"
@@ -49,7 +60,17 @@ static HMAC: tessera_hmac::HmacBackend = tessera_hmac::HmacBackend;
 pub fn backends() -> Vec<&'static dyn Backend> {
     let mut v: Vec<&'static dyn Backend> = Vec::new();
     #[cfg(feature = "hmac")]
-    v.push(&HMAC);
+    v.push(&tessera_hmac::HmacBackend);
+    #[cfg(feature = "rsa")]
+    v.push(&tessera_rsa::RsaBackend);
+    #[cfg(feature = "ecdsa")]
+    v.push(&tessera_ecdsa::EcdsaBackend);
+    #[cfg(feature = "ed25519")]
+    v.push(&tessera_ed25519::Ed25519Backend);
+    #[cfg(feature = "ring")]
+    v.push(&tessera_ring::RingBackend);
+    #[cfg(feature = "openssl")]
+    v.push(&tessera_openssl::OpensslBackend);
     v
 }
 

@@ -437,7 +437,7 @@ fn issuer_audience_subject() {
 #[test]
 fn key_confusion_impossible_by_construction() {
     // An EC public key can never become an HMAC secret.
-    let ec = Jwk::from_json(br#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRjLX6t8F8Z76MH7m3gFjBT_GYjkWRSCPr4JRl4"}"#).unwrap();
+    let ec = Jwk::from_json(br#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}"#).unwrap();
     assert_eq!(
         tessera::verifier(&ec, Algorithm::HS256).err(),
         Some(KeyError::WrongKeyType {

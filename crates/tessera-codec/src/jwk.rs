@@ -694,7 +694,7 @@ mod tests {
     // RFC 7515 Appendix A.1 key.
     const A1: &str = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
     // RFC 7515 Appendix A.3 key.
-    const A3: &str = r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRjLX6t8F8Z76MH7m3gFjBT_GYjkWRSCPr4JRl4","d":"jpsQnnGQmL-YBIffH1136cLTVgOnhNGJ3sV74Iy6S3w"}"#;
+    const A3: &str = r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}"#;
 
     #[test]
     fn parses_oct_and_binds() {

@@ -464,7 +464,7 @@ mod tests {
 
     #[test]
     fn ec_round_trip_through_pkcs8_and_spki() {
-        let jwk = Jwk::from_json(br#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRjLX6t8F8Z76MH7m3gFjBT_GYjkWRSCPr4JRl4","d":"jpsQnnGQmL-YBIffH1136cLTVgOnhNGJ3sV74Iy6S3w"}"#).unwrap();
+        let jwk = Jwk::from_json(br#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI"}"#).unwrap();
         let back = Jwk::from_pem(&jwk.to_private_pem().unwrap()).unwrap();
         assert_eq!(back, jwk);
         let public = Jwk::from_pem(&jwk.to_public_pem().unwrap()).unwrap();
