@@ -1,0 +1,141 @@
+//! Published vectors (RFC 7515 Appendix A, RFC 7520 §4, RFC 8037 Appendix A.4), kept as data files
+//! under `vectors/`, run against every backend that supports their algorithm.
+
+use crate::Verdict;
+use crate::fixtures::Fixture;
+use serde::Deserialize;
+use tessera::{Algorithm, Backend, DecodeError, Error, Family, Jwk, Validation, b64};
+
+/// One published example.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Vector {
+    /// Where it comes from.
+    pub source: String,
+    /// The JOSE `alg` it uses (`none` for the unsecured example).
+    pub alg: String,
+    /// Whether signing it again must reproduce the signature.
+    pub deterministic: bool,
+    /// The published key, absent for the unsecured example.
+    pub key: Option<serde_json::Value>,
+    /// `BASE64URL(header) || '.' || BASE64URL(payload)`.
+    pub signing_input: String,
+    /// The published signature, base64url.
+    pub signature: String,
+}
+
+impl Vector {
+    /// The compact serialization.
+    pub fn token(&self) -> String {
+        format!("{}.{}", self.signing_input, self.signature)
+    }
+}
+
+const FILES: &[(&str, &str)] = &[
+    ("rfc7515-a1-hs256", include_str!("../vectors/rfc7515-a1-hs256.json")),
+    ("rfc7515-a2-rs256", include_str!("../vectors/rfc7515-a2-rs256.json")),
+    ("rfc7515-a3-es256", include_str!("../vectors/rfc7515-a3-es256.json")),
+    ("rfc7515-a4-es512", include_str!("../vectors/rfc7515-a4-es512.json")),
+    ("rfc7515-a5-none", include_str!("../vectors/rfc7515-a5-none.json")),
+    ("rfc7520-4.1-rs256", include_str!("../vectors/rfc7520-4.1-rs256.json")),
+    ("rfc7520-4.2-ps384", include_str!("../vectors/rfc7520-4.2-ps384.json")),
+    ("rfc7520-4.3-es512", include_str!("../vectors/rfc7520-4.3-es512.json")),
+    ("rfc7520-4.4-hs256", include_str!("../vectors/rfc7520-4.4-hs256.json")),
+    ("rfc8037-a4-ed25519", include_str!("../vectors/rfc8037-a4-ed25519.json")),
+];
+
+/// Every vector file, by name; a file that does not parse is reported as an error.
+pub fn all() -> Vec<(&'static str, Result<Vector, String>)> {
+    FILES
+        .iter()
+        .map(|(name, text)| (*name, serde_json::from_str(text).map_err(|e| e.to_string())))
+        .collect()
+}
+
+/// The result of one vector on one backend.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The vector's file name.
+    pub vector: &'static str,
+    /// The backend.
+    pub backend: &'static str,
+    /// What happened.
+    pub verdict: Verdict,
+}
+
+/// Runs every vector on every backend that supports its algorithm. The unsecured example runs
+/// on every backend and algorithm, and must be rejected as `alg: none` by all of them.
+pub fn run(backends: &[&'static dyn Backend]) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for (name, vector) in all() {
+        let vector = match vector {
+            Ok(v) => v,
+            Err(e) => {
+                out.push(Outcome {
+                    vector: name,
+                    backend: "-",
+                    verdict: Verdict::Fail(format!("unreadable: {e}")),
+                });
+                continue;
+            }
+        };
+        for &b in backends {
+            let verdict = match Algorithm::from_name(&vector.alg) {
+                Some(alg) if b.supports(alg) => check(b, alg, &vector),
+                Some(_) => continue,
+                None => unsecured(b, &vector),
+            };
+            out.push(Outcome {
+                vector: name,
+                backend: b.name(),
+                verdict,
+            });
+        }
+    }
+    out
+}
+
+fn check(b: &'static dyn Backend, alg: Algorithm, v: &Vector) -> Verdict {
+    let key = match v.key.as_ref().map(|k| Jwk::from_json(k.to_string().as_bytes())) {
+        Some(Ok(k)) => k,
+        other => return Verdict::Fail(format!("key does not load: {other:?}")),
+    };
+    let public = match alg.family() {
+        Family::Hmac => Ok(key.clone()),
+        _ => b.public_key(&key),
+    };
+    let verifier = match public.and_then(|p| b.verifier(&p, alg)) {
+        Ok(v) => v,
+        Err(e) => return Verdict::Fail(format!("verifier: {e}")),
+    };
+    if let Err(e) = tessera::verify_jws(&v.token(), &verifier, &Validation::new()) {
+        return Verdict::Fail(format!("published signature rejected: {e}"));
+    }
+    if v.deterministic && key.is_private() {
+        let signer = match b.signer(&key, alg) {
+            Ok(s) => s,
+            Err(e) => return Verdict::Fail(format!("signer: {e}")),
+        };
+        let mut sig = Vec::new();
+        if let Err(e) = signer.sign(v.signing_input.as_bytes(), &mut sig) {
+            return Verdict::Fail(format!("signing failed: {e}"));
+        }
+        if b64::encode(&sig) != v.signature {
+            return Verdict::Fail("signature differs from the published one".into());
+        }
+    }
+    Verdict::Pass
+}
+
+fn unsecured(b: &'static dyn Backend, v: &Vector) -> Verdict {
+    for &alg in b.algorithms() {
+        let f = match Fixture::new(b, alg) {
+            Ok(f) => f,
+            Err(e) => return Verdict::Fail(format!("fixture {alg}: {e}")),
+        };
+        match tessera::verify_jws(&v.token(), &f.verifier, &Validation::new()) {
+            Err(Error::Decode(DecodeError::AlgNone)) => {}
+            other => return Verdict::Fail(format!("{alg}: expected AlgNone, got {other:?}")),
+        }
+    }
+    Verdict::Pass
+}
