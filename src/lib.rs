@@ -35,6 +35,8 @@
 
 pub use tessera_codec::*;
 
+#[cfg(feature = "aws-lc")]
+pub use tessera_aws_lc;
 #[cfg(feature = "ecdsa")]
 pub use tessera_ecdsa;
 #[cfg(feature = "ed25519")]
@@ -69,6 +71,8 @@ pub fn backends() -> Vec<&'static dyn Backend> {
     v.push(&tessera_ed25519::Ed25519Backend);
     #[cfg(feature = "ring")]
     v.push(&tessera_ring::RingBackend);
+    #[cfg(feature = "aws-lc")]
+    v.push(&tessera_aws_lc::AwsLcBackend);
     #[cfg(feature = "openssl")]
     v.push(&tessera_openssl::OpensslBackend);
     v
