@@ -1,5 +1,9 @@
 //! Published vectors on every backend that supports their algorithm.
-#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly on purpose")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests fail loudly on purpose"
+)]
 
 use tessera_conformance::{backends, vectors};
 
@@ -19,6 +23,9 @@ fn published_vectors_pass_on_every_backend() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // Every vector ran somewhere.
     for (name, _) in vectors::all() {
-        assert!(outcomes.iter().any(|o| o.vector == name), "{name} ran on no backend");
+        assert!(
+            outcomes.iter().any(|o| o.vector == name),
+            "{name} ran on no backend"
+        );
     }
 }

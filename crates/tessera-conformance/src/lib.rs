@@ -18,8 +18,8 @@ pub mod fixtures;
 pub mod fuzz;
 pub mod matrix;
 pub mod strategies;
-pub mod wycheproof;
 pub mod vectors;
+pub mod wycheproof;
 
 use tessera::Backend;
 

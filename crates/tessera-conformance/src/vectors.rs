@@ -31,16 +31,46 @@ impl Vector {
 }
 
 const FILES: &[(&str, &str)] = &[
-    ("rfc7515-a1-hs256", include_str!("../vectors/rfc7515-a1-hs256.json")),
-    ("rfc7515-a2-rs256", include_str!("../vectors/rfc7515-a2-rs256.json")),
-    ("rfc7515-a3-es256", include_str!("../vectors/rfc7515-a3-es256.json")),
-    ("rfc7515-a4-es512", include_str!("../vectors/rfc7515-a4-es512.json")),
-    ("rfc7515-a5-none", include_str!("../vectors/rfc7515-a5-none.json")),
-    ("rfc7520-4.1-rs256", include_str!("../vectors/rfc7520-4.1-rs256.json")),
-    ("rfc7520-4.2-ps384", include_str!("../vectors/rfc7520-4.2-ps384.json")),
-    ("rfc7520-4.3-es512", include_str!("../vectors/rfc7520-4.3-es512.json")),
-    ("rfc7520-4.4-hs256", include_str!("../vectors/rfc7520-4.4-hs256.json")),
-    ("rfc8037-a4-ed25519", include_str!("../vectors/rfc8037-a4-ed25519.json")),
+    (
+        "rfc7515-a1-hs256",
+        include_str!("../vectors/rfc7515-a1-hs256.json"),
+    ),
+    (
+        "rfc7515-a2-rs256",
+        include_str!("../vectors/rfc7515-a2-rs256.json"),
+    ),
+    (
+        "rfc7515-a3-es256",
+        include_str!("../vectors/rfc7515-a3-es256.json"),
+    ),
+    (
+        "rfc7515-a4-es512",
+        include_str!("../vectors/rfc7515-a4-es512.json"),
+    ),
+    (
+        "rfc7515-a5-none",
+        include_str!("../vectors/rfc7515-a5-none.json"),
+    ),
+    (
+        "rfc7520-4.1-rs256",
+        include_str!("../vectors/rfc7520-4.1-rs256.json"),
+    ),
+    (
+        "rfc7520-4.2-ps384",
+        include_str!("../vectors/rfc7520-4.2-ps384.json"),
+    ),
+    (
+        "rfc7520-4.3-es512",
+        include_str!("../vectors/rfc7520-4.3-es512.json"),
+    ),
+    (
+        "rfc7520-4.4-hs256",
+        include_str!("../vectors/rfc7520-4.4-hs256.json"),
+    ),
+    (
+        "rfc8037-a4-ed25519",
+        include_str!("../vectors/rfc8037-a4-ed25519.json"),
+    ),
 ];
 
 /// Every vector file, by name; a file that does not parse is reported as an error.
@@ -95,7 +125,11 @@ pub fn run(backends: &[&'static dyn Backend]) -> Vec<Outcome> {
 }
 
 fn check(b: &'static dyn Backend, alg: Algorithm, v: &Vector) -> Verdict {
-    let key = match v.key.as_ref().map(|k| Jwk::from_json(k.to_string().as_bytes())) {
+    let key = match v
+        .key
+        .as_ref()
+        .map(|k| Jwk::from_json(k.to_string().as_bytes()))
+    {
         Some(Ok(k)) => k,
         other => return Verdict::Fail(format!("key does not load: {other:?}")),
     };

