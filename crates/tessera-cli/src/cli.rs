@@ -33,6 +33,9 @@ pub enum Command {
     Inspect(InspectArgs),
     /// List the compiled-in backends and the algorithms each supports.
     Backends(BackendsArgs),
+    /// Run the conformance suites (published vectors, Wycheproof, attack cases, cross-backend
+    /// matrix) and print a pass/fail matrix; exit 1 if anything fails.
+    Conform(ConformArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -211,6 +214,18 @@ pub struct BackendsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+}
+
+/// Arguments of `conform`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 every suite passed on every backend; 1 something failed; 2 usage error."
+)]
+pub struct ConformArgs {
+    /// Only these backends (repeatable; default: every compiled-in backend). The cross-backend
+    /// matrix then spans only these.
+    #[arg(long, value_name = "NAME", value_parser = backends())]
+    pub backend: Vec<&'static dyn Backend>,
 }
 
 /// Arguments of `completions`.

@@ -1052,3 +1052,36 @@ fn jwk_set_selection() {
         "token rejected",
     );
 }
+
+#[test]
+fn conform_passes_and_prints_the_matrix() {
+    let out = tessera()
+        .args([
+            "conform",
+            "--backend",
+            "tessera-hmac",
+            "--backend",
+            "tessera-ecdsa",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("tessera-hmac") && text.contains("tessera-ecdsa"),
+        "{text}"
+    );
+    assert!(!text.contains("tessera-rsa"), "{text}");
+    assert!(text.trim_end().ends_with("result: PASS"), "{text}");
+}
+
+#[test]
+fn conform_unknown_backend_is_a_usage_error() {
+    tessera()
+        .args(["conform", "--backend", "tessera-nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("tessera-hmac"));
+}

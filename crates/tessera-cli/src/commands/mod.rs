@@ -1,6 +1,7 @@
 //! One module per subcommand; this one dispatches and holds what several share.
 
 mod backends;
+mod conform;
 mod inspect;
 mod keygen;
 mod sign;
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Verify(args) => verify::run(&args),
         Command::Inspect(args) => inspect::run(&args),
         Command::Backends(args) => backends::run(&args),
+        Command::Conform(args) => conform::run(&args),
         Command::Completions(args) => completions(args.shell),
     }
 }
