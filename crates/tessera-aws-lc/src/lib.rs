@@ -60,7 +60,7 @@ use aws_lc_rs::signature::{self, KeyPair as _};
 use std::fmt;
 use tessera_codec::{
     Algorithm, Backend, EcCurve, EcKey, Family, Jwk, KeyError, KeyMaterial, KeySpec, KeyUse,
-    Library, OkpKey, SignError, SignatureError, Signer, Verifier, check_hmac_secret,
+    Library, OkpKey, SignError, SignatureError, Signer, Verifier, check_hmac_secret, ecdsa_low_s,
     ensure_supported,
 };
 
@@ -505,7 +505,15 @@ impl Signer for EcdsaSigner {
             .pair
             .sign(&self.rng, signing_input)
             .map_err(|_| SignError("aws-lc-rs ECDSA signing failed".into()))?;
+        let start = out.len();
         out.extend_from_slice(sig.as_ref());
+        if self.alg == Algorithm::ES256K
+            && let Some(sig) = out.get_mut(start..)
+        {
+            // secp256k1 verifiers built on k256 (jwt-simple, Bitcoin-derived code) accept only
+            // low S; every tessera backend signs ES256K that way.
+            ecdsa_low_s(EcCurve::Secp256k1, sig);
+        }
         Ok(())
     }
 }

@@ -122,6 +122,16 @@ impl EcCurve {
         }
     }
 
+    /// The order `n` of the curve's base point, big-endian, [`EcCurve::field_len`] bytes.
+    pub const fn order(self) -> &'static [u8] {
+        match self {
+            EcCurve::P256 => &P256_ORDER,
+            EcCurve::P384 => &P384_ORDER,
+            EcCurve::P521 => &P521_ORDER,
+            EcCurve::Secp256k1 => &SECP256K1_ORDER,
+        }
+    }
+
     /// The one JWS algorithm that uses this curve.
     pub const fn algorithm(self) -> Algorithm {
         match self {
@@ -131,6 +141,71 @@ impl EcCurve {
             EcCurve::Secp256k1 => Algorithm::ES256K,
         }
     }
+}
+
+const P256_ORDER: [u8; 32] =
+    hex32(*b"ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+const SECP256K1_ORDER: [u8; 32] =
+    hex32(*b"fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+const P384_ORDER: [u8; 48] = hex48(*b"ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973");
+const P521_ORDER: [u8; 66] = hex66(*b"01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409");
+
+const fn nibble(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        _ => 0,
+    }
+}
+
+macro_rules! hex_fn {
+    ($name:ident, $n:literal) => {
+        const fn $name(h: [u8; 2 * $n]) -> [u8; $n] {
+            let mut out = [0u8; $n];
+            let mut i = 0;
+            while i < $n {
+                out[i] = nibble(h[2 * i]) << 4 | nibble(h[2 * i + 1]);
+                i += 1;
+            }
+            out
+        }
+    };
+}
+hex_fn!(hex32, 32);
+hex_fn!(hex48, 48);
+hex_fn!(hex66, 66);
+
+/// Rewrites a fixed-size ECDSA signature `R || S` on `curve` to its low-S twin `R || n - S` when
+/// `S > n / 2`; returns whether it changed. Both verify; some verifiers (the `k256` crate, hence
+/// jwt-simple and Bitcoin-derived code) accept only low S, so ES256K signers normalise.
+pub fn ecdsa_low_s(curve: EcCurve, signature: &mut [u8]) -> bool {
+    let n = curve.order();
+    let len = n.len();
+    if signature.len() != 2 * len {
+        return false;
+    }
+    let s = &mut signature[len..];
+    // half = n >> 1 (n is odd), compared big-endian.
+    let mut high = false;
+    let mut carry = 0u8;
+    for (i, &ni) in n.iter().enumerate() {
+        let half = (ni >> 1) | carry;
+        carry = (ni & 1) << 7;
+        if s[i] != half {
+            high = s[i] > half;
+            break;
+        }
+    }
+    if !high {
+        return false;
+    }
+    let mut borrow = 0i16;
+    for i in (0..len).rev() {
+        let d = i16::from(n[i]) - i16::from(s[i]) - borrow;
+        borrow = i16::from(d < 0);
+        s[i] = (d + 256 * borrow) as u8;
+    }
+    true
 }
 
 impl fmt::Display for EcCurve {
@@ -299,6 +374,44 @@ mod tests {
             "none".parse::<Algorithm>(),
             Err(UnknownAlgorithm("none".into()))
         );
+    }
+
+    #[test]
+    fn low_s_normalisation() {
+        let c = EcCurve::Secp256k1;
+        let n = c.order();
+        // s = n - 1 is high; its twin is 1.
+        let mut sig = [vec![7u8; 32], n.to_vec()].concat();
+        sig[63] -= 1;
+        assert!(ecdsa_low_s(c, &mut sig));
+        assert_eq!(&sig[32..], &[[0u8; 31].as_slice(), &[1]].concat()[..]);
+        // s = 1 is low and stays.
+        assert!(!ecdsa_low_s(c, &mut sig));
+        // s = (n - 1) / 2 is the largest low value; (n + 1) / 2 the smallest high one.
+        let mut half = [0u8; 32];
+        let mut carry = 0;
+        for (h, &b) in half.iter_mut().zip(n) {
+            *h = (b >> 1) | carry;
+            carry = (b & 1) << 7;
+        }
+        let mut sig = [vec![1u8; 32], half.to_vec()].concat();
+        assert!(!ecdsa_low_s(c, &mut sig));
+        sig[63] += 1;
+        assert!(ecdsa_low_s(c, &mut sig));
+        assert!(!ecdsa_low_s(c, &mut [0u8; 10]));
+    }
+
+    #[test]
+    fn orders_have_the_field_length() {
+        for c in [
+            EcCurve::P256,
+            EcCurve::P384,
+            EcCurve::P521,
+            EcCurve::Secp256k1,
+        ] {
+            assert_eq!(c.order().len(), c.field_len());
+            assert_ne!(c.order()[0], 0, "{c}");
+        }
     }
 
     #[test]

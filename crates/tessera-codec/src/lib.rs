@@ -25,7 +25,7 @@ mod jwk;
 mod pem;
 mod validation;
 
-pub use alg::{Algorithm, EcCurve, Family, Hash, UnknownAlgorithm};
+pub use alg::{Algorithm, EcCurve, Family, Hash, UnknownAlgorithm, ecdsa_low_s};
 pub use backend::{Backend, KeySpec, Library, Signer, Verifier, ensure_supported};
 pub use claims::{Audience, Claim, Claims, MAX_NUMERIC_DATE, RegisteredClaims};
 pub use compact::{

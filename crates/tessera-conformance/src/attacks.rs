@@ -74,23 +74,9 @@ fn with_sig(token: &str, sig: &[u8]) -> String {
     replace_segment(token, 2, &b64::encode(sig))
 }
 
-/// Group order of an ECDSA curve, big-endian, padded to the field size.
+/// Group order of an ECDSA algorithm's curve, big-endian, padded to the field size.
 fn group_order(alg: Algorithm) -> Option<Vec<u8>> {
-    let hex = match alg {
-        Algorithm::ES256 => "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551",
-        Algorithm::ES384 => {
-            "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973"
-        }
-        Algorithm::ES512 => {
-            "01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409"
-        }
-        Algorithm::ES256K => "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
-        _ => return None,
-    };
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-        .collect()
+    alg.curve().map(|c| c.order().to_vec())
 }
 
 fn alg_none(f: &Fixture) -> Option<Verdict> {

@@ -49,7 +49,7 @@ use std::fmt;
 use tessera_codec::{
     Algorithm, Backend, EcCurve, EcKey as JwkEcKey, Family, Hash, Jwk, KeyError, KeyMaterial,
     KeySpec, KeyUse, Library, MIN_RSA_BITS, OkpKey, RsaKey, RsaPrimes, RsaPrivate, Secret,
-    SignError, SignatureError, Signer, Verifier, check_hmac_secret, check_rsa_bits,
+    SignError, SignatureError, Signer, Verifier, check_hmac_secret, check_rsa_bits, ecdsa_low_s,
     ensure_supported,
 };
 
@@ -535,8 +535,16 @@ impl Signer for SigningKey {
             Scheme::Ecdsa { field_len, .. } => {
                 // OpenSSL gives DER ECDSA-Sig-Value; JWS wants R || S, each the field size.
                 let sig = EcdsaSig::from_der(&sig).map_err(sign_err)?;
+                let start = out.len();
                 out.extend_from_slice(&padded(sig.r(), *field_len).map_err(sign_err)?);
                 out.extend_from_slice(&padded(sig.s(), *field_len).map_err(sign_err)?);
+                if self.alg == Algorithm::ES256K
+                    && let Some(sig) = out.get_mut(start..)
+                {
+                    // secp256k1 verifiers built on k256 (jwt-simple, Bitcoin-derived code)
+                    // accept only low S; every tessera backend signs ES256K that way.
+                    ecdsa_low_s(EcCurve::Secp256k1, sig);
+                }
             }
             _ => out.extend_from_slice(&sig),
         }
