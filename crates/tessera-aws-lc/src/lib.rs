@@ -752,7 +752,7 @@ impl Backend for AwsLcBackend {
     fn library(&self) -> Library {
         Library {
             name: "aws-lc-rs",
-            version: "1.15",
+            version: "1.19",
         }
     }
 

@@ -699,7 +699,7 @@ impl Backend for OpensslBackend {
     fn library(&self) -> Library {
         Library {
             name: "OpenSSL",
-            version: openssl::version::version(),
+            version: openssl::version::version().trim_start_matches("OpenSSL "),
         }
     }
 

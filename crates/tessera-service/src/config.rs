@@ -1,0 +1,180 @@
+//! Configuration: command-line flags, each with an environment variable, and the seeded users'
+//! passwords, which come from the environment only (a flag would show them in `ps`).
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The command line of `tessera-service`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "tessera-service",
+    version,
+    about = "Login, refresh-token rotation and EdDSA access tokens (tessera example service)"
+)]
+pub struct Cli {
+    /// Options shared by the server and the subcommands.
+    #[command(flatten)]
+    pub options: Options,
+    /// Make a new signing key at start; tokens of the previous key stay valid until they expire.
+    #[arg(long)]
+    pub rotate_key: bool,
+    /// A maintenance command instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Where the service listens, keeps its data, and what it puts in its tokens.
+#[derive(Clone, Debug, Args)]
+pub struct Options {
+    /// Address to listen on (keep it on loopback behind the reverse proxy).
+    #[arg(long, env = "TESSERA_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// SQLite database file; created with the demo users on first start.
+    #[arg(long, env = "TESSERA_DATABASE", default_value = "tessera.db")]
+    pub database: PathBuf,
+    /// Directory of private signing keys, one JWK file per key; the newest signs.
+    #[arg(long, env = "TESSERA_KEY_DIR", default_value = "keys")]
+    pub key_dir: PathBuf,
+    /// The `iss` of access tokens.
+    #[arg(long, env = "TESSERA_ISSUER", default_value = "http://127.0.0.1:8080")]
+    pub issuer: String,
+    /// The `aud` of access tokens.
+    #[arg(long, env = "TESSERA_AUDIENCE", default_value = "tessera-api")]
+    pub audience: String,
+    /// Lifetime of access tokens, in seconds.
+    #[arg(long, env = "TESSERA_ACCESS_TTL", default_value_t = 900,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub access_ttl: u32,
+    /// Lifetime of refresh tokens, in seconds.
+    #[arg(long, env = "TESSERA_REFRESH_TTL", default_value_t = 14 * 24 * 3600,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub refresh_ttl: u32,
+    /// Log filter, e.g. `info` or `tessera_service=debug,info`.
+    #[arg(long, env = "TESSERA_LOG", default_value = "info")]
+    pub log: String,
+}
+
+/// Maintenance commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Prints an access token signed with the current key, without any password check
+    /// (whoever can read the key directory can do the same). For tests and operations.
+    IssueToken {
+        /// The `sub` claim.
+        #[arg(long)]
+        sub: String,
+        /// The `scope` claim.
+        #[arg(long, default_value = "profile")]
+        scope: String,
+        /// Seconds until `exp`; negative gives an already expired token.
+        #[arg(long, allow_negative_numbers = true)]
+        ttl: Option<i64>,
+    },
+}
+
+/// A user created when the database is new.
+#[derive(Clone, Debug)]
+pub struct SeedUser {
+    /// Login name.
+    pub username: String,
+    /// Password, hashed with Argon2id before it is stored.
+    pub password: String,
+    /// Space-separated scopes granted.
+    pub scope: String,
+}
+
+/// Everything the service needs at run time.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Listen address.
+    pub listen: SocketAddr,
+    /// SQLite file.
+    pub database: PathBuf,
+    /// Key directory.
+    pub key_dir: PathBuf,
+    /// `iss`.
+    pub issuer: String,
+    /// `aud`.
+    pub audience: String,
+    /// The realm of `WWW-Authenticate` challenges.
+    pub realm: String,
+    /// Access-token lifetime.
+    pub access_ttl: Duration,
+    /// Refresh-token lifetime.
+    pub refresh_ttl: Duration,
+    /// Clock-skew tolerance when verifying; none by default, since this process both issues and verifies.
+    pub leeway: Duration,
+    /// Argon2id cost of newly hashed passwords (verification reads the cost from the stored hash).
+    pub password_params: argon2::Params,
+    /// Users created with a new database.
+    pub seed_users: Vec<SeedUser>,
+}
+
+/// Scopes of the demo user.
+pub const DEMO_SCOPE: &str = "profile";
+/// Scopes of the admin user.
+pub const ADMIN_SCOPE: &str = "profile admin";
+
+impl Settings {
+    /// Settings from the parsed options and the environment.
+    pub fn from_options(o: &Options) -> Self {
+        let env_or = |name: &str, default: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+        Settings {
+            listen: o.listen,
+            database: o.database.clone(),
+            key_dir: o.key_dir.clone(),
+            issuer: o.issuer.clone(),
+            audience: o.audience.clone(),
+            access_ttl: Duration::from_secs(o.access_ttl.into()),
+            refresh_ttl: Duration::from_secs(o.refresh_ttl.into()),
+            seed_users: vec![
+                SeedUser {
+                    username: "demo".into(),
+                    password: env_or("TESSERA_DEMO_PASSWORD", "demo-password"),
+                    scope: DEMO_SCOPE.into(),
+                },
+                SeedUser {
+                    username: "admin".into(),
+                    password: env_or("TESSERA_ADMIN_PASSWORD", "admin-password"),
+                    scope: ADMIN_SCOPE.into(),
+                },
+            ],
+            ..Settings::new(o.database.clone(), o.key_dir.clone())
+        }
+    }
+
+    /// Defaults around a database file and a key directory (used by tests).
+    pub fn new(database: PathBuf, key_dir: PathBuf) -> Self {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database,
+            key_dir,
+            issuer: "http://127.0.0.1:8080".into(),
+            audience: "tessera-api".into(),
+            realm: "tessera".into(),
+            access_ttl: Duration::from_secs(900),
+            refresh_ttl: Duration::from_secs(14 * 24 * 3600),
+            leeway: Duration::ZERO,
+            password_params: argon2::Params::DEFAULT,
+            seed_users: vec![
+                SeedUser {
+                    username: "demo".into(),
+                    password: "demo-password".into(),
+                    scope: DEMO_SCOPE.into(),
+                },
+                SeedUser {
+                    username: "admin".into(),
+                    password: "admin-password".into(),
+                    scope: ADMIN_SCOPE.into(),
+                },
+            ],
+        }
+    }
+}
