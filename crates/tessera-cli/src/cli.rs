@@ -36,6 +36,9 @@ pub enum Command {
     /// Run the conformance suites (published vectors, Wycheproof, attack cases, cross-backend
     /// matrix) and print a pass/fail matrix; exit 1 if anything fails.
     Conform(ConformArgs),
+    /// Measure every backend x algorithm x key size (sign, verify, key generation, sizes, overhead
+    /// over the raw primitive) and print the comparison; `--out` also writes SVG charts.
+    Compare(CompareArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -226,6 +229,51 @@ pub struct ConformArgs {
     /// matrix then spans only these.
     #[arg(long, value_name = "NAME", value_parser = backends())]
     pub backend: Vec<&'static dyn Backend>,
+}
+
+/// Output format of `compare`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A text table.
+    Table,
+    /// A Markdown table.
+    Md,
+    /// CSV, one row per measurement.
+    Csv,
+    /// One JSON array, one object per measurement (schema in the README).
+    Json,
+}
+
+/// Arguments of `compare`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The default run covers everything in under a minute on 2 cores (release build); \
+--precise takes about five. Figures are medians of several samples on this machine, in one run: read \
+them as ratios, not absolutes. Exit status: 0 done; 2 usage error or unwritable --out."
+)]
+pub struct CompareArgs {
+    /// Only these algorithms (repeatable; default: all).
+    #[arg(long, value_name = "ALG", value_parser = algorithms())]
+    pub alg: Vec<Algorithm>,
+    /// Only these backends (repeatable; default: every compiled-in backend).
+    #[arg(long, value_name = "NAME", value_parser = backends())]
+    pub backend: Vec<&'static dyn Backend>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Also write report.txt, report.md, report.csv, report.json and verify.svg, sign.svg,
+    /// token-size.svg into this directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Longer sampling, for steadier figures (about five minutes).
+    #[arg(long)]
+    pub precise: bool,
+    /// Add the peer libraries (jsonwebtoken with both providers, jwt-simple, jwt-compact) to the run.
+    #[arg(long)]
+    pub peers: bool,
+    /// Skip key generation (RSA key generation dominates the run's variance).
+    #[arg(long)]
+    pub no_keygen: bool,
 }
 
 /// Arguments of `completions`.

@@ -1085,3 +1085,68 @@ fn conform_unknown_backend_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("tessera-hmac"));
 }
+
+#[test]
+fn compare_writes_json_and_charts() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("report");
+    let stdout = tessera()
+        .args([
+            "compare",
+            "--alg",
+            "HS256",
+            "--backend",
+            "tessera-hmac",
+            "--no-keygen",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let records: Value = serde_json::from_slice(&stdout).unwrap();
+    let records = records.as_array().unwrap();
+    for (imp, op) in [
+        ("tessera", "sign"),
+        ("tessera", "verify"),
+        ("floor", "sign"),
+        ("floor", "verify"),
+    ] {
+        let r = records
+            .iter()
+            .find(|r| r["impl"] == imp && r["op"] == op)
+            .unwrap_or_else(|| panic!("no {imp} {op} record"));
+        assert_eq!(r["alg"], "HS256");
+        assert!(r["ns_median"].as_f64().unwrap() > 0.0);
+        assert!(r["ns_min"].as_f64().unwrap() <= r["ns_max"].as_f64().unwrap());
+    }
+    for f in [
+        "report.txt",
+        "report.md",
+        "report.csv",
+        "report.json",
+        "verify.svg",
+        "sign.svg",
+        "token-size.svg",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    assert!(
+        fs::read_to_string(out.join("verify.svg"))
+            .unwrap()
+            .starts_with("<svg")
+    );
+}
+
+#[test]
+fn compare_unknown_algorithm_is_a_usage_error() {
+    tessera()
+        .args(["compare", "--alg", "none"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("HS256"));
+}

@@ -58,8 +58,20 @@ pub fn decode(encoded: &[u8]) -> Result<Vec<u8>, Base64Error> {
 /// Appends the decoding of `encoded` to `out`.
 pub fn decode_to(encoded: &[u8], out: &mut Vec<u8>) -> Result<(), Base64Error> {
     let len = decoded_len(encoded.len()).ok_or(Base64Error)?;
-    out.reserve_exact(len);
-    ENGINE.decode_vec(encoded, out).map_err(|_| Base64Error)
+    let start = out.len();
+    // Exactly the decoded length, decoded in place: `decode_vec` would grow the vector to its
+    // own larger estimate and reallocate a buffer that was already big enough.
+    out.resize(start + len, 0);
+    let written = out
+        .get_mut(start..)
+        .map(|dst| ENGINE.decode_slice(encoded, dst));
+    match written {
+        Some(Ok(n)) if n == len => Ok(()),
+        _ => {
+            out.truncate(start);
+            Err(Base64Error)
+        }
+    }
 }
 
 /// Decodes into `buf`, returning the number of bytes written. `buf` must hold at least

@@ -116,7 +116,8 @@ pub fn verify(data: &[u8]) {
     }
 }
 
-/// Structured round trip: claims built from the input must sign and verify on every backend.
+/// Structured round trip: claims built from the input must sign and verify, on the backend and
+/// algorithm the input's last byte picks.
 pub fn roundtrip(data: &[u8]) {
     let mut claims = serde_json::Map::new();
     for (i, chunk) in data.chunks(7).take(32).enumerate() {
@@ -132,7 +133,13 @@ pub fn roundtrip(data: &[u8]) {
     }
     claims.insert("exp".into(), serde_json::Value::from(NOW + 60));
     let claims = serde_json::Value::Object(claims);
-    for f in fixtures() {
+    // One backend and algorithm per input (chosen by its last byte), so RSA signing does not
+    // swamp the fuzzer; over many inputs every fixture is exercised.
+    let all = fixtures();
+    let Some(pick) = data.last().map(|b| usize::from(*b) % all.len().max(1)) else {
+        return;
+    };
+    for f in all.get(pick..=pick).unwrap_or_default() {
         let Ok(token) = Encoder::new(&f.signer).encode(&claims) else {
             // Non-finite floats cannot be serialized: refused, not a round-trip failure.
             continue;

@@ -17,6 +17,7 @@ pub mod attacks;
 pub mod fixtures;
 pub mod fuzz;
 pub mod matrix;
+pub mod measure;
 pub mod report;
 pub mod strategies;
 pub mod vectors;

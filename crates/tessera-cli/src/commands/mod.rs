@@ -1,6 +1,7 @@
 //! One module per subcommand; this one dispatches and holds what several share.
 
 mod backends;
+mod compare;
 mod conform;
 mod inspect;
 mod keygen;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Inspect(args) => inspect::run(&args),
         Command::Backends(args) => backends::run(&args),
         Command::Conform(args) => conform::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Completions(args) => completions(args.shell),
     }
 }
