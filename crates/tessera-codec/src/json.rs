@@ -9,6 +9,18 @@ use crate::error::JsonError;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+/// Bytes that can stand in a string without ending it, escaping or being checked: printable
+/// ASCII other than `"` and `\`.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0x20;
+    while c < 0x80 {
+        t[c] = c != b'"' as usize && c != b'\\' as usize;
+        c += 1;
+    }
+    t
+};
+
 /// Nesting depth limit that no configuration can exceed; keeps recursion well inside any thread stack.
 pub const MAX_DEPTH_CAP: usize = 256;
 
@@ -57,7 +69,6 @@ pub(crate) fn scan_object<'a>(
     max_depth: usize,
     mut member: impl FnMut(&str, RawValue<'a>),
 ) -> Result<(), JsonError> {
-    std::str::from_utf8(bytes).map_err(|_| JsonError::Utf8)?;
     let mut s = Scanner {
         b: bytes,
         pos: 0,
@@ -183,13 +194,25 @@ impl<'a> Scanner<'a> {
         self.expect(b'"')?;
         let start = self.pos;
         let mut escaped = false;
+        let mut non_ascii = false;
         loop {
+            // Most of a token's bytes sit in plain runs inside strings: skip them in a tight loop.
+            let rest = self.b.get(self.pos..).unwrap_or_default();
+            self.pos += rest
+                .iter()
+                .position(|&c| !PLAIN[usize::from(c)])
+                .unwrap_or(rest.len());
             let Some(c) = self.peek() else {
                 return Err(self.syntax());
             };
             match c {
                 b'"' => {
                     let body = &self.b[start..self.pos];
+                    // Only strings can hold non-ASCII bytes (elsewhere they are a syntax error),
+                    // so UTF-8 is checked here, and only when needed.
+                    if non_ascii && std::str::from_utf8(body).is_err() {
+                        return Err(JsonError::Utf8);
+                    }
                     self.pos += 1;
                     return Ok((body, escaped));
                 }
@@ -218,7 +241,10 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 0..=0x1f => return Err(self.syntax()),
-                _ => self.pos += 1,
+                _ => {
+                    non_ascii = true;
+                    self.pos += 1;
+                }
             }
         }
     }

@@ -54,7 +54,7 @@ fn names_every_algorithm_and_the_library() {
     assert_eq!(OpensslBackend.algorithms(), &Algorithm::ALL);
     let lib = OpensslBackend.library();
     assert_eq!(lib.name, "OpenSSL");
-    assert!(lib.version.starts_with("OpenSSL 3"), "{}", lib.version);
+    assert!(lib.version.starts_with("3."), "{}", lib.version);
 }
 
 #[test]
