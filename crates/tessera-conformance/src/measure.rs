@@ -1350,35 +1350,6 @@ mod tests {
         assert!(empty.svg(Chart::Verify).unwrap().contains("</svg>"));
     }
 
-    /// The default run, everything, as a `compare` command would do it; writes every rendering
-    /// to `$TMPDIR/tessera-measure/`. Run it in a release build:
-    /// `cargo test --release -p tessera-conformance [--features peers] --lib measure::tests::default_run -- --ignored --nocapture`
-    /// (`TESSERA_MEASURE_PEERS=1` adds the peers, `TESSERA_MEASURE_PRECISE=1` the precise mode).
-    #[test]
-    #[ignore = "takes about a minute; run in release"]
-    fn default_run() {
-        let r = run(&Options {
-            peers: std::env::var_os("TESSERA_MEASURE_PEERS").is_some(),
-            precise: std::env::var_os("TESSERA_MEASURE_PRECISE").is_some(),
-            ..Options::default()
-        })
-        .unwrap();
-        let dir = std::env::temp_dir().join("tessera-measure");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("report.md"), r.markdown()).unwrap();
-        std::fs::write(dir.join("report.csv"), r.csv()).unwrap();
-        std::fs::write(dir.join("report.json"), r.json().unwrap()).unwrap();
-        for chart in [Chart::Verify, Chart::Sign, Chart::TokenSize] {
-            std::fs::write(
-                dir.join(format!("{}.svg", chart.name())),
-                r.svg(chart).unwrap(),
-            )
-            .unwrap();
-        }
-        println!("{}", r.table());
-        println!("written to {}", dir.display());
-    }
-
     #[cfg(feature = "peers")]
     #[test]
     fn peers_sign_and_verify() {
