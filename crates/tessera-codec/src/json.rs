@@ -120,7 +120,7 @@ impl<'a> Scanner<'a> {
         self.pos == self.b.len()
     }
 
-    fn expect(&mut self, c: u8) -> Result<(), JsonError> {
+    fn eat(&mut self, c: u8) -> Result<(), JsonError> {
         if self.peek() == Some(c) {
             self.pos += 1;
             Ok(())
@@ -191,7 +191,7 @@ impl<'a> Scanner<'a> {
 
     /// Scans a string starting at its opening quote; returns its body and whether it has escapes.
     fn string(&mut self) -> Result<(&'a [u8], bool), JsonError> {
-        self.expect(b'"')?;
+        self.eat(b'"')?;
         let start = self.pos;
         let mut escaped = false;
         let mut non_ascii = false;
@@ -266,7 +266,7 @@ impl<'a> Scanner<'a> {
                 max: self.max_depth,
             });
         }
-        self.expect(b'[')?;
+        self.eat(b'[')?;
         self.ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
@@ -292,7 +292,7 @@ impl<'a> Scanner<'a> {
                 max: self.max_depth,
             });
         }
-        self.expect(b'{')?;
+        self.eat(b'{')?;
         self.ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -304,7 +304,7 @@ impl<'a> Scanner<'a> {
             let (key, escaped) = self.string()?;
             let name = keys.insert(key, escaped)?;
             self.ws();
-            self.expect(b':')?;
+            self.eat(b':')?;
             self.ws();
             let start = self.pos;
             let kind = self.value(depth)?;
@@ -439,7 +439,7 @@ pub(crate) fn for_each_string<'a>(
         pos: 0,
         max_depth: 1,
     };
-    s.expect(b'[').map_err(|_| ())?;
+    s.eat(b'[').map_err(|_| ())?;
     s.ws();
     if s.peek() == Some(b']') {
         return Ok(());
