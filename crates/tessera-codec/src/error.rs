@@ -235,7 +235,7 @@ pub enum KeyError {
         alg: Algorithm,
     },
     /// The key's type cannot be used with the algorithm (an RSA key for HS256, say).
-    #[error("a {kty} key cannot be used with {alg}")]
+    #[error("an {kty} key cannot be used with {alg}")]
     WrongKeyType {
         /// The algorithm asked for.
         alg: Algorithm,
