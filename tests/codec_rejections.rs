@@ -555,3 +555,36 @@ fn rfc7515_a1_verifies_with_its_published_key() {
         }))
     );
 }
+
+#[test]
+fn a_header_that_passed_is_checked_again_under_other_rules() {
+    // The same header bytes pass, then meet stricter rules on the same thread: they must fail.
+    let t = token(r#"{"alg":"HS256","typ":"JWT","crit":["x"],"x":1}"#, FRESH);
+    assert!(check(&t, &rules().understand_crit("x")).is_ok());
+    assert_eq!(
+        check(&t, &rules()),
+        Err(Error::Decode(DecodeError::CritNotUnderstood("x".into())))
+    );
+    assert!(check(&t, &rules().understand_crit("x")).is_ok());
+    assert_eq!(
+        check(&t, &rules().understand_crit("x").typ("at+jwt")),
+        Err(Error::Decode(DecodeError::TypeMismatch {
+            expected: "at+jwt".into(),
+            found: Some("JWT".into())
+        }))
+    );
+    // `crit` is an array inside the header object: depth 2.
+    assert_eq!(
+        check(&t, &rules().understand_crit("x").max_depth(1)),
+        Err(Error::Decode(DecodeError::Json {
+            segment: Segment::Header,
+            error: JsonError::TooDeep { max: 1 }
+        }))
+    );
+    // And under another key's algorithm.
+    let other = HmacKey::new(Algorithm::HS384, &[1u8; 48]).unwrap();
+    assert!(matches!(
+        tessera::decode::<serde_json::Value>(&t, &other, &rules().understand_crit("x")),
+        Err(Error::Decode(DecodeError::AlgorithmMismatch { .. }))
+    ));
+}

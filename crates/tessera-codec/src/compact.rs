@@ -10,6 +10,7 @@ use crate::json;
 use crate::validation::Validation;
 use serde::Serialize;
 use serde::de::{Deserialize, DeserializeOwned};
+use std::cell::RefCell;
 
 /// Headers up to this many decoded bytes are decoded on the stack.
 const HEADER_STACK: usize = 512;
@@ -178,9 +179,71 @@ fn signing_input<'t>(token: &'t str, h64: &str, p64: &str) -> &'t [u8] {
         .unwrap_or_default()
 }
 
+/// The last header that passed [`check_header`] on this thread, and everything its outcome
+/// depends on. Tokens from one issuer share their header byte for byte, so most verifies skip
+/// decoding and parsing it; any difference in the bytes or the rules checks it afresh.
+struct CheckedHeader {
+    h64: String,
+    alg: Algorithm,
+    typ: Option<String>,
+    crit: Vec<String>,
+    max_depth: usize,
+}
+
+impl CheckedHeader {
+    fn matches(&self, h64: &str, alg: Algorithm, v: &Validation) -> bool {
+        self.h64 == h64
+            && self.alg == alg
+            && self.max_depth == v.max_depth
+            && self.typ == v.typ
+            && self.crit == v.crit
+    }
+}
+
+thread_local! {
+    static LAST_HEADER: RefCell<Option<CheckedHeader>> = const { RefCell::new(None) };
+}
+
+/// Checks the header, or finds it identical to the last one that passed under the same rules.
+fn check_header(h64: &str, expected: Algorithm, v: &Validation) -> Result<(), Error> {
+    let hit = LAST_HEADER.with(|c| {
+        c.try_borrow()
+            .is_ok_and(|c| c.as_ref().is_some_and(|c| c.matches(h64, expected, v)))
+    });
+    if hit {
+        return Ok(());
+    }
+    check_header_uncached(h64, expected, v)?;
+    LAST_HEADER.with(|c| {
+        if let Ok(mut c) = c.try_borrow_mut() {
+            match c.as_mut() {
+                // Reuse the buffers: a steady stream of tokens allocates nothing here.
+                Some(last) => {
+                    last.h64.clear();
+                    last.h64.push_str(h64);
+                    last.alg = expected;
+                    last.typ.clone_from(&v.typ);
+                    last.crit.clone_from(&v.crit);
+                    last.max_depth = v.max_depth;
+                }
+                None => {
+                    *c = Some(CheckedHeader {
+                        h64: h64.to_owned(),
+                        alg: expected,
+                        typ: v.typ.clone(),
+                        crit: v.crit.clone(),
+                        max_depth: v.max_depth,
+                    })
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
 /// Decodes the header on the stack when small and checks it: strict JSON, `alg` bound to the
 /// key (`none` in any casing refused), `crit`, `typ`.
-fn check_header(h64: &str, expected: Algorithm, v: &Validation) -> Result<(), Error> {
+fn check_header_uncached(h64: &str, expected: Algorithm, v: &Validation) -> Result<(), Error> {
     let mut stack = [0u8; HEADER_STACK];
     let heap;
     let header: &[u8] = match b64::decoded_len(h64.len()) {
