@@ -132,6 +132,17 @@ impl EcCurve {
         }
     }
 
+    /// The prime `p` of the curve's field, big-endian, [`EcCurve::field_len`] bytes. A JWK
+    /// coordinate must be below it (NIST SP 800-56A Rev. 3 §5.6.2.3.4 step 2).
+    pub const fn field_prime(self) -> &'static [u8] {
+        match self {
+            EcCurve::P256 => &P256_PRIME,
+            EcCurve::P384 => &P384_PRIME,
+            EcCurve::P521 => &P521_PRIME,
+            EcCurve::Secp256k1 => &SECP256K1_PRIME,
+        }
+    }
+
     /// The one JWS algorithm that uses this curve.
     pub const fn algorithm(self) -> Algorithm {
         match self {
@@ -149,6 +160,13 @@ const SECP256K1_ORDER: [u8; 32] =
     hex32(*b"fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
 const P384_ORDER: [u8; 48] = hex48(*b"ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973");
 const P521_ORDER: [u8; 66] = hex66(*b"01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409");
+
+const P256_PRIME: [u8; 32] =
+    hex32(*b"ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
+const SECP256K1_PRIME: [u8; 32] =
+    hex32(*b"fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f");
+const P384_PRIME: [u8; 48] = hex48(*b"fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffeffffffff0000000000000000ffffffff");
+const P521_PRIME: [u8; 66] = hex66(*b"01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
 
 const fn nibble(c: u8) -> u8 {
     match c {

@@ -293,6 +293,60 @@ pub enum KeyError {
     /// The backend's library failed to generate a key.
     #[error("key generation failed: {0}")]
     Generation(String),
+    /// The key breaks one of the rules every backend applies alike (a small-order Ed25519
+    /// point, a coordinate not below the field prime, a public half that is not the private
+    /// key's, ...). The rule says which; every backend refuses such a key with this variant.
+    #[error("key refused: {0}")]
+    Rejected(KeyRule),
+}
+
+/// A rule about key material that every backend enforces, with the same [`KeyError::Rejected`].
+///
+/// The rules that need no curve arithmetic are decided once, in the codec (`Jwk::check_for`,
+/// which every backend constructor calls first); the others ([`KeyRule::NotOnCurve`],
+/// [`KeyRule::PublicMismatch`]) by each backend's library, mapped to the same rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeyRule {
+    /// An Ed25519 public key whose point has small order (one of the eight points of order
+    /// dividing 8, in any encoding): every message has a signature under it (RFC 8032 §5.1.7,
+    /// RFC 8725 §3.2).
+    Ed25519SmallOrder,
+    /// An Ed25519 public key whose `y` is not below the field prime (RFC 8032 §5.1.3 step 1).
+    Ed25519NonCanonical,
+    /// An elliptic-curve coordinate not below the field prime (NIST SP 800-56A Rev. 3
+    /// §5.6.2.3.4 step 2): `x + p` names the point `x` in a lax library.
+    CoordinateRange,
+    /// The point is not on the curve, or does not decode (NIST SP 800-56A Rev. 3 §5.6.2.3.4
+    /// step 3; RFC 8032 §5.1.3 for Ed25519). Checked by each backend's library.
+    NotOnCurve,
+    /// An elliptic-curve private scalar outside `[1, n - 1]` (SEC 1 v2 §3.2.1).
+    ScalarRange,
+    /// The public members of a private key (`x`, `y`) are not the public key of its `d`.
+    /// Checked by each backend's library.
+    PublicMismatch,
+    /// An RSA public exponent that is even or outside `3..=2^33 - 1`.
+    RsaExponent,
+    /// An even RSA modulus.
+    RsaModulusEven,
+    /// An RSA modulus over [`MAX_RSA_BITS`](crate::backend::MAX_RSA_BITS) bits.
+    RsaModulusTooLarge,
+}
+
+impl std::fmt::Display for KeyRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            KeyRule::Ed25519SmallOrder => "Ed25519 public key of small order",
+            KeyRule::Ed25519NonCanonical => "Ed25519 public key not canonically encoded",
+            KeyRule::CoordinateRange => "EC coordinate not below the field prime",
+            KeyRule::NotOnCurve => "public point not on the curve",
+            KeyRule::ScalarRange => "EC private scalar outside [1, n - 1]",
+            KeyRule::PublicMismatch => "public members are not the public key of d",
+            KeyRule::RsaExponent => "RSA public exponent must be odd and from 3 to 2^33 - 1",
+            KeyRule::RsaModulusEven => "RSA modulus is even",
+            KeyRule::RsaModulusTooLarge => "RSA modulus over 8192 bits",
+        })
+    }
 }
 
 impl KeyError {

@@ -151,18 +151,7 @@ pub struct Jwk {
     pub material: KeyMaterial,
 }
 
-fn bit_len(bytes: &[u8]) -> usize {
-    let bytes = strip_zeros(bytes);
-    match bytes.first() {
-        Some(b) => bytes.len() * 8 - b.leading_zeros() as usize,
-        None => 0,
-    }
-}
-
-pub(crate) fn strip_zeros(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    &bytes[start..]
-}
+pub(crate) use crate::backend::{bit_len, unsigned as strip_zeros};
 
 /// RSA keys shorter than this are refused (RFC 7518 §3.3).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -293,11 +282,7 @@ impl Jwk {
                 }));
             }
         }
-        match &self.material {
-            KeyMaterial::Oct(s) => check_hmac_secret(alg, s.len())?,
-            KeyMaterial::Rsa(k) => check_rsa_bits(alg, k.bits())?,
-            _ => {}
-        }
+        crate::backend::rules::check_material(alg, &self.material)?;
         if usage == KeyUse::Sign && !self.is_private() {
             return Err(KeyError::NotPrivate);
         }

@@ -6,7 +6,9 @@
 //! - [`verify`], [`decode`], [`verify_into`], [`Encoder`]: the compact form (RFC 7515 §7.1).
 //! - [`Validation`]: claims rules configured once, reused for many tokens.
 //! - [`Jwk`], [`JwkSet`]: keys, with PEM/DER import and export and RFC 7638 thumbprint input.
-//! - [`Backend`], [`Signer`], [`Verifier`]: the contract every signing backend implements.
+//! - [`Backend`], [`Signer`], [`Verifier`]: the contract every signing backend implements;
+//!   [`backend`] holds what a backend author needs besides (typed key accessors, the key rules,
+//!   the shared checks).
 //! - [`unverified`]: reading a token without checking it, for debugging only.
 //!
 //! Signing and verifying need a backend; the `tessera` facade crate wires them together.
@@ -15,7 +17,7 @@
 
 mod alg;
 pub mod b64;
-mod backend;
+pub mod backend;
 mod claims;
 mod compact;
 mod error;
@@ -25,22 +27,25 @@ mod jwk;
 mod pem;
 mod validation;
 
-pub use alg::{Algorithm, EcCurve, Family, Hash, UnknownAlgorithm, ecdsa_low_s};
-pub use backend::{Backend, KeySpec, Library, Signer, Verifier, ensure_supported};
+pub use alg::{Algorithm, EcCurve, Family, Hash, UnknownAlgorithm};
+pub use backend::{Backend, KeySpec, Library, Signer, Verifier};
+// Transitional: backend-author items at the root, until every backend imports them from `backend`.
+#[doc(hidden)]
+pub use backend::{check_hmac_secret, check_rsa_bits, ecdsa_low_s, ensure_supported};
 pub use claims::{Audience, Claim, Claims, MAX_NUMERIC_DATE, RegisteredClaims};
 pub use compact::{
     BatchVerifier, Encoder, Verified, VerifierSet, decode, encode, unverified, verify,
     verify_batch, verify_into, verify_jws,
 };
 pub use error::{
-    DecodeError, EncodeError, Error, JsonError, KeyError, Segment, SignError, SignatureError,
-    ValidationError,
+    DecodeError, EncodeError, Error, JsonError, KeyError, KeyRule, Segment, SignError,
+    SignatureError, ValidationError,
 };
 pub use header::{Header, REGISTERED_HEADERS};
 pub use json::MAX_DEPTH_CAP;
 pub use jwk::{
     EcKey, Jwk, JwkSet, KeyMaterial, KeyUse, MAX_JWK_SET_SIZE, MAX_JWK_SIZE, MIN_RSA_BITS, OkpKey,
-    RsaKey, RsaPrimes, RsaPrivate, Secret, check_hmac_secret, check_rsa_bits,
+    RsaKey, RsaPrimes, RsaPrivate, Secret,
 };
 pub use pem::MAX_KEY_FILE_SIZE;
 pub use validation::{Clock, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_SIZE, Validation};

@@ -8,11 +8,43 @@
 //! Signers and verifiers are the hot path. They hold the key in the library's prepared form
 //! (keyed HMAC state, parsed RSA or EC public key), so nothing is parsed again per token.
 //! Both traits are object-safe, so key sets and tools hold `Box<dyn Verifier>`.
+//!
+//! # Writing a backend
+//!
+//! This module is the backend author's toolbox; an application needs none of it. A backend:
+//!
+//! 1. Starts every constructor with [`ensure_supported`] (or [`ensure_family`] in a typed
+//!    constructor), then takes the key through one of the typed accessors, [`Jwk::oct_for`],
+//!    [`Jwk::rsa_for`], [`Jwk::ec_for`] or [`Jwk::okp_for`]. They run [`Jwk::check_for`]: the
+//!    algorithm binding, `use`/`key_ops`, key strength, and every key rule that needs no curve
+//!    arithmetic ([`rules`]). A constructor from raw bytes calls the [`rules`] function for its
+//!    key type instead.
+//! 2. Adds what only its library can compute, mapped to the same errors as every other backend:
+//!    a public point that does not decode is [`not_on_curve`]; a verifier, signer or public key
+//!    made from a *private* JWK derives the public key from `d` and compares it with the
+//!    members given ([`check_public_matches`]).
+//! 3. Holds the key in its library's most prepared form; `verify` starts with
+//!    [`check_signature_len`] and compares MACs in constant time.
+//! 4. Is listed in the facade's `backends()`: every suite of `tessera-conformance` (vectors,
+//!    Wycheproof, attacks, the cross-backend and key-acceptance matrices) then runs on it, and
+//!    the facade's checklist test fails until it does.
 
 use crate::alg::Algorithm;
 use crate::error::{KeyError, SignError, SignatureError};
 use crate::jwk::Jwk;
 use std::fmt;
+
+pub mod rules;
+mod support;
+
+pub use crate::alg::{Family, Hash, ecdsa_low_s};
+pub use crate::error::KeyRule;
+pub use crate::jwk::{MIN_RSA_BITS, check_hmac_secret, check_rsa_bits};
+pub use rules::{MAX_RSA_BITS, bit_len, unsigned};
+pub use support::{
+    check_public_matches, check_signature_len, ensure_family, not_for, not_on_curve,
+    sec1_uncompressed,
+};
 
 /// Makes signatures with one key for one algorithm.
 pub trait Signer: Send + Sync + fmt::Debug {
