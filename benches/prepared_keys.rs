@@ -21,7 +21,7 @@ use tessera_conformance::fixtures::private_key;
 /// The fixture key's public key as the raw bytes these APIs take, a signing input and a signature.
 fn material(alg: Algorithm) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     let private = private_key(alg).unwrap();
-    let backend = tessera::backend("tessera-aws-lc").unwrap();
+    let backend = tessera::BackendId::AwsLc.get().unwrap();
     let public = backend.public_key(&private).unwrap();
     let key_bytes = match &public.material {
         // RSA: DER RSAPublicKey (PKCS#1), what both libraries' RSA verification takes.

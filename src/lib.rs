@@ -3,9 +3,6 @@
 //! JSON Web Tokens (RFC 7519) signed as compact JWS (RFC 7515) with the algorithms of RFC 7518,
 //! RFC 8037 and RFC 8812, over pluggable signing backends that are tested against each other.
 //!
-//! This facade re-exports the codec ([`tessera_codec`]) and the backends enabled by cargo
-//! features, and picks a default backend for each algorithm.
-//!
 //! ```
 //! use serde::{Deserialize, Serialize};
 //! use tessera::{Algorithm, Clock, Encoder, Jwk, Validation};
@@ -26,14 +23,67 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Backends, each behind a cargo feature: `hmac`, `rsa`, `ecdsa`, `ed25519` (pure Rust, RustCrypto and
-//! dalek) and `ring`, `aws-lc`, `openssl` (native). Unlike a process-global provider, any number of
-//! them can be enabled together: [`backends`] lists them, [`backend`] picks one by name, and
-//! [`default_backend`] gives the first that supports an algorithm.
+//! # What is where
+//!
+//! The crate root holds what an application uses: the verify and encode entry points, the
+//! rules ([`Validation`]), keys ([`Jwk`], [`JwkSet`], [`VerifierSet`]), [`Algorithm`], the
+//! errors, and the backend choice ([`signer`], [`verifier`], [`generate`], [`BackendId`]).
+//! [`backend`] holds what a backend author needs (the key material types, the key rules, the
+//! shared checks); [`codec`] is the whole codec, for anything else.
+//!
+//! # Which verify entry point
+//!
+//! | you have | call | you get |
+//! |---|---|---|
+//! | a JWT and one key | [`verify`] | [`Verified`]: typed claims borrowed from the payload, after [`Validation`] |
+//! | the same, on a hot path that must not allocate | [`verify_into`] | the same, decoded into your buffer |
+//! | the same, and want owned claims in one call | [`decode`] | your `T: DeserializeOwned` |
+//! | several keys (rotation, an issuer's JWK Set) | [`VerifierSet`] | picks the key by `kid`, then as [`verify`] |
+//! | many tokens under one Ed25519 key | [`verify_batch`] | one result per token |
+//! | a JWS whose payload is not JWT claims | [`verify_jws`] | header and payload bytes; no claims rules run |
+//!
+//! # Backends
+//!
+//! Each behind a cargo feature: `hmac`, `rsa`, `ecdsa`, `ed25519` (pure Rust, RustCrypto and
+//! dalek; the default) and `ring`, `aws-lc`, `openssl` (native). Unlike a process-global provider,
+//! any number can be enabled together: [`backends`] lists them, [`BackendId`] names one exactly,
+//! and [`default_backend_for`] gives the documented default per algorithm and operation (the
+//! table is in [`choice`]).
 
 #![forbid(unsafe_code)]
 
+pub mod choice;
+
+pub use choice::{
+    BackendId, NotCompiledIn, Operation, backend_named, backends, default_backend,
+    default_backend_for,
+};
+pub use tessera_codec::{
+    Algorithm, Audience, Backend, Claim, Claims, Clock, DecodeError, EncodeError, Encoder, Error,
+    Header, Jwk, JwkSet, KeyError, KeyRule, KeySpec, RegisteredClaims, SignatureError, Signer,
+    Validation, ValidationError, Verified, Verifier, VerifierSet, decode, encode, unverified,
+    verify, verify_batch, verify_into, verify_jws,
+};
+
+// Transitional: the whole codec at the root, until every crate imports from the curated root,
+// `backend` or `codec`.
+#[doc(hidden)]
 pub use tessera_codec::*;
+
+/// The whole codec ([`tessera_codec`]): base64url, the JSON check, header, claims, keys.
+pub use tessera_codec as codec;
+
+/// For backend authors: the contract's helpers, the key material types and the key rules.
+///
+/// An application needs none of this; see [`tessera_codec::backend`] for how a backend is
+/// written and which invariants it keeps.
+pub mod backend {
+    pub use tessera_codec::backend::*;
+    pub use tessera_codec::{
+        BatchVerifier, EcCurve, EcKey, JsonError, KeyMaterial, KeyUse, Library, MAX_JWK_SET_SIZE,
+        MAX_JWK_SIZE, OkpKey, RsaKey, RsaPrimes, RsaPrivate, Secret, Segment, SignError,
+    };
+}
 
 #[cfg(feature = "aws-lc")]
 pub use tessera_aws_lc;
@@ -52,95 +102,26 @@ pub use tessera_rsa;
 
 use sha2::{Digest, Sha256};
 
-/// Every backend compiled in, in order of preference: the first that supports an algorithm is
-/// that algorithm's default. Pure-Rust backends come first (they build everywhere and are the
-/// defaults); native ones follow, for callers who pick them by name.
-#[allow(
-    clippy::vec_init_then_push,
-    reason = "each push is behind its own feature"
-)]
-pub fn backends() -> Vec<&'static dyn Backend> {
-    let mut v: Vec<&'static dyn Backend> = Vec::new();
-    #[cfg(feature = "hmac")]
-    v.push(&tessera_hmac::HmacBackend);
-    #[cfg(feature = "rsa")]
-    v.push(&tessera_rsa::RsaBackend);
-    #[cfg(feature = "ecdsa")]
-    v.push(&tessera_ecdsa::EcdsaBackend);
-    #[cfg(feature = "ed25519")]
-    v.push(&tessera_ed25519::Ed25519Backend);
-    #[cfg(feature = "ring")]
-    v.push(&tessera_ring::RingBackend);
-    #[cfg(feature = "aws-lc")]
-    v.push(&tessera_aws_lc::AwsLcBackend);
-    #[cfg(feature = "openssl")]
-    v.push(&tessera_openssl::OpensslBackend);
-    v
-}
-
-/// A backend by its name (e.g. `"tessera-hmac"`), if compiled in.
-pub fn backend(name: &str) -> Option<&'static dyn Backend> {
-    backends().into_iter().find(|b| b.name() == name)
-}
-
-/// The default backend for `alg`, if any compiled-in backend supports it.
-pub fn default_backend(alg: Algorithm) -> Option<&'static dyn Backend> {
-    backends().into_iter().find(|b| b.supports(alg))
-}
-
-fn no_backend(alg: Algorithm) -> KeyError {
-    KeyError::Unsupported {
-        backend: "tessera (no enabled backend)",
-        alg,
-    }
-}
-
-/// A signer for `alg` from `key`, on the default backend.
+/// A signer for `alg` from `key`, on the default signing backend (see [`choice`]).
 pub fn signer(key: &Jwk, alg: Algorithm) -> Result<Box<dyn Signer>, KeyError> {
-    default_backend(alg)
-        .ok_or_else(|| no_backend(alg))?
-        .signer(key, alg)
+    choice::default_or_error(alg, Operation::Sign)?.signer(key, alg)
 }
 
-/// A verifier for `alg` from `key`, on the default backend.
+/// A verifier for `alg` from `key`, on the default verifying backend (see [`choice`]).
 pub fn verifier(key: &Jwk, alg: Algorithm) -> Result<Box<dyn Verifier>, KeyError> {
-    default_backend(alg)
-        .ok_or_else(|| no_backend(alg))?
-        .verifier(key, alg)
+    choice::default_or_error(alg, Operation::Verify)?.verifier(key, alg)
 }
 
-/// Generates a key for `spec` on the default backend.
+/// Generates a key for `spec` on the default generating backend (see [`choice`]).
 pub fn generate(spec: KeySpec) -> Result<Jwk, KeyError> {
-    default_backend(spec.alg)
-        .ok_or_else(|| no_backend(spec.alg))?
-        .generate(spec)
+    choice::default_or_error(spec.alg, Operation::Generate)?.generate(spec)
 }
 
 /// The RFC 7638 JWK thumbprint (SHA-256, base64url), the usual `kid`.
 pub fn thumbprint(key: &Jwk) -> Result<String, KeyError> {
     let input = key.thumbprint_input()?;
-    Ok(b64::encode(&Sha256::digest(input.as_bytes())))
+    Ok(codec::b64::encode(&Sha256::digest(input.as_bytes())))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc7638_thumbprint() {
-        // RFC 7638 §3.1.
-        let k = Jwk::from_json(br#"{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB"}"#).unwrap();
-        assert_eq!(
-            thumbprint(&k).unwrap(),
-            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
-        );
-    }
-
-    #[test]
-    fn default_backend_for_hmac() {
-        assert_eq!(
-            default_backend(Algorithm::HS256).map(|b| b.name()),
-            Some("tessera-hmac")
-        );
-    }
-}
+mod tests;

@@ -11,8 +11,10 @@ use tessera::{Clock, Encoder, Validation};
 use tessera_conformance::{
     backends,
     fixtures::{Fixture, NOW},
-    strategies,
 };
+
+#[path = "support/strategies.rs"]
+mod strategies;
 
 fn fixtures() -> Vec<Fixture> {
     Fixture::all(&backends())

@@ -140,20 +140,25 @@ pub struct VerifyArgs {
     /// The token's header never chooses it.
     #[arg(long, value_name = "ALG", value_parser = algorithms())]
     pub alg: Option<Algorithm>,
-    /// Backend to verify with (default: the first compiled-in backend supporting ALG).
+    /// Backend to verify with (default: tessera's documented default for ALG, `tessera backends`).
     #[arg(long, value_name = "NAME", value_parser = backends())]
     pub backend: Option<&'static dyn Backend>,
     /// With a JWK Set: use the key with this kid instead of the one the token's kid names.
     #[arg(long, value_name = "KID", allow_hyphen_values = true)]
     pub kid: Option<String>,
-    /// Accepted audience (repeatable); aud becomes required. Without --aud, aud is not checked.
+    /// Accepted audience (repeatable); aud becomes required. Without --aud (or --any-aud), a
+    /// token that carries aud is refused, as RFC 7519 §4.1.3 asks of a recipient that does not
+    /// identify itself with the audience.
     #[arg(
         long = "aud",
         value_name = "AUD",
         allow_hyphen_values = true,
-        conflicts_with = "jws"
+        conflicts_with_all = ["jws", "any_aud"]
     )]
     pub aud: Vec<String>,
+    /// Accept a token whatever its aud says (for inspecting tokens meant for other services).
+    #[arg(long, conflicts_with = "jws")]
+    pub any_aud: bool,
     /// Accepted issuer (repeatable); iss becomes required.
     #[arg(
         long = "iss",

@@ -655,7 +655,7 @@ fn sign_claims_and_times() {
         "not valid before",
     );
 
-    // aud: unchecked without --aud, checked with it.
+    // aud: refused without --aud (RFC 7519 §4.1.3), waived by --any-aud, checked with --aud.
     let claims = write(
         dir.path(),
         "aud.json",
@@ -664,11 +664,31 @@ fn sign_claims_and_times() {
     let token = ok(&[
         "sign", "--key", &key, "--alg", "HS256", "--claims", &claims, "--exp-in", "60",
     ]);
-    verifies(&key, token.trim(), &["--alg", "HS256"]);
+    fails(
+        &["verify", "--key", &key, "--alg", "HS256", token.trim()],
+        1,
+        "audience",
+    );
+    verifies(&key, token.trim(), &["--alg", "HS256", "--any-aud"]);
     verifies(
         &key,
         token.trim(),
         &["--alg", "HS256", "--aud", "web", "--sub", "tester"],
+    );
+    fails(
+        &[
+            "verify",
+            "--key",
+            &key,
+            "--alg",
+            "HS256",
+            "--aud",
+            "web",
+            "--any-aud",
+            token.trim(),
+        ],
+        2,
+        "cannot be used with",
     );
     fails(
         &[
@@ -691,6 +711,7 @@ fn sign_claims_and_times() {
             &key,
             "--alg",
             "HS256",
+            "--any-aud",
             "--sub",
             "x",
             token.trim(),
@@ -858,7 +879,7 @@ fn help_version_and_completions() {
         .args(["verify", "--help"])
         .assert()
         .stdout(predicate::str::contains(
-            "Without --aud, aud is not checked",
+            "a token that carries aud is refused",
         ))
         .stdout(predicate::str::contains("--no-exp"));
     tessera().arg("--version").assert().code(0);

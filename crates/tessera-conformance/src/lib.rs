@@ -7,7 +7,6 @@
 //! - [`attacks`]: named attack cases (RFC 8725 and known CVE classes), each expecting an exact error.
 //! - [`matrix`]: every backend's tokens verified by every other backend; deterministic
 //!   algorithms compared byte for byte.
-//! - [`strategies`]: proptest strategies for claims.
 //!
 //! The top-level `tests/`, `fuzz/` and the CLI's `conform` command drive these.
 
@@ -19,7 +18,6 @@ pub mod fuzz;
 pub mod matrix;
 pub mod measure;
 pub mod report;
-pub mod strategies;
 pub mod vectors;
 pub mod wycheproof;
 

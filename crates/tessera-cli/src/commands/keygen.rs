@@ -12,7 +12,7 @@ pub fn run(args: &KeygenArgs) -> Result<()> {
     let family = alg.family();
     let secret = family == Family::Hmac;
     check_args(args, family)?;
-    let backend = backend_for(args.backend, alg)?;
+    let backend = backend_for(args.backend, alg, tessera::Operation::Generate)?;
     let spec = KeySpec {
         alg,
         bits: args.bits,

@@ -30,6 +30,7 @@ pub fn run(cli: Cli) -> Result<()> {
 pub fn backend_for(
     chosen: Option<&'static dyn Backend>,
     alg: Algorithm,
+    op: tessera::Operation,
 ) -> Result<&'static dyn Backend> {
     let supporting = || {
         let names: Vec<&str> = tessera::backends()
@@ -50,7 +51,7 @@ pub fn backend_for(
             b.name(),
             supporting()
         ))),
-        None => tessera::default_backend(alg).ok_or_else(|| {
+        None => tessera::default_backend_for(alg, op).ok_or_else(|| {
             let all: Vec<&str> = tessera::backends().into_iter().map(|b| b.name()).collect();
             CliError::usage(format!(
                 "no compiled-in backend supports {alg} (compiled in: {})",

@@ -12,7 +12,7 @@ use tessera::{Encoder, Header, MAX_NUMERIC_DATE};
 pub fn run(args: &SignArgs) -> Result<()> {
     let file = KeyFile::load(&args.key)?;
     let key = file.pick(args.kid.as_deref())?;
-    let backend = backend_for(args.backend, args.alg)?;
+    let backend = backend_for(args.backend, args.alg, tessera::Operation::Sign)?;
     let signer = backend.signer(key, args.alg).map_err(|e| file.error(e))?;
     let mut claims = read_claims(args)?;
     let now = now();

@@ -6,7 +6,7 @@ use crate::error::{CliError, Result};
 use crate::input;
 use crate::keys::KeyFile;
 use std::time::Duration;
-use tessera::{Clock, Validation};
+use tessera::{Clock, Operation, Validation};
 
 /// Runs `verify`.
 pub fn run(args: &VerifyArgs) -> Result<()> {
@@ -15,7 +15,7 @@ pub fn run(args: &VerifyArgs) -> Result<()> {
     let token = input::token(&args.token, validation.token_size_limit())?;
     let key = file.pick_for_token(args.kid.as_deref(), &token, args.alg, &validation)?;
     let alg = file.algorithm(key, args.alg)?;
-    let backend = backend_for(args.backend, alg)?;
+    let backend = backend_for(args.backend, alg, Operation::Verify)?;
     let verifying_key = file.verifying_key(backend, key)?;
     let verifier = backend
         .verifier(&verifying_key, alg)
@@ -36,11 +36,11 @@ pub fn run(args: &VerifyArgs) -> Result<()> {
     input::stdout(&out)
 }
 
-/// The rules the command line asks for. Without --aud, `aud` is not checked: a command-line
-/// verifier usually inspects tokens meant for some service other than itself.
+/// The rules the command line asks for: the library's defaults (a token with `aud` is refused
+/// unless --aud names an accepted audience or --any-aud waives the check).
 fn validation(args: &VerifyArgs) -> Validation {
     let mut v = Validation::new();
-    if args.aud.is_empty() {
+    if args.any_aud {
         v = v.any_audience();
     }
     for aud in &args.aud {
