@@ -167,7 +167,8 @@ fn threads(c: &mut Criterion) {
 fn ed25519_batch(c: &mut Criterion) {
     let validation = measure::validation();
     let (private, public) = keys(Algorithm::EdDSA);
-    let verifier = tessera::tessera_ed25519::Ed25519Verifier::from_jwk(&public).unwrap();
+    let verifier =
+        tessera::tessera_ed25519::Ed25519Verifier::from_jwk(&public, Algorithm::EdDSA).unwrap();
     let all = distinct_tokens(Algorithm::EdDSA, &private, 256);
     let mut group = c.benchmark_group("scaling/ed25519-batch");
     for n in [1, 4, 16, 64, 256] {
