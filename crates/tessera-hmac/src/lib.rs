@@ -20,9 +20,10 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Sha256, Sha384, Sha512};
 use std::fmt;
+use tessera_codec::backend::{check_hmac_secret, check_signature_len, ensure_supported};
 use tessera_codec::{
-    Algorithm, Backend, Jwk, KeyError, KeyMaterial, KeySpec, KeyUse, Library, SignError,
-    SignatureError, Signer, Verifier, check_hmac_secret, ensure_supported,
+    Algorithm, Backend, Jwk, KeyError, KeySpec, KeyUse, Library, SignError, SignatureError, Signer,
+    Verifier,
 };
 
 const ALGORITHMS: &[Algorithm] = &[Algorithm::HS256, Algorithm::HS384, Algorithm::HS512];
@@ -75,15 +76,12 @@ impl HmacKey {
         })
     }
 
-    /// Prepares an `oct` JWK for `alg`, after the codec's binding checks.
+    /// Prepares an `oct` JWK for `alg`, after the codec's binding checks for `usage`
+    /// ([`Jwk::oct_for`]); the JWK's `kid` is kept. One key both signs and verifies, so
+    /// `usage` says which one `use`/`key_ops` must allow.
     pub fn from_jwk(key: &Jwk, alg: Algorithm, usage: KeyUse) -> Result<Self, KeyError> {
         ensure_supported(&HmacBackend, alg)?;
-        let KeyMaterial::Oct(secret) = key.check_for(alg, usage)? else {
-            return Err(KeyError::WrongKeyType {
-                alg,
-                kty: key.kty(),
-            });
-        };
+        let secret = key.oct_for(alg, usage)?;
         let mut k = HmacKey::new(alg, secret.expose())?;
         k.kid = key.kid.clone();
         Ok(k)
@@ -141,13 +139,7 @@ impl Verifier for HmacKey {
     }
 
     fn verify(&self, signing_input: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
-        let expected = self.signature_len();
-        if signature.len() != expected {
-            return Err(SignatureError::Length {
-                expected,
-                found: signature.len(),
-            });
-        }
+        check_signature_len(self.signature_len(), signature)?;
         match &self.state {
             State::Sha256(s) => mac_verify(s, signing_input, signature),
             State::Sha384(s) => mac_verify(s, signing_input, signature),
@@ -197,81 +189,4 @@ impl Backend for HmacBackend {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use tessera_codec::{Validation, b64, verify_jws};
-
-    // RFC 7515 Appendix A.1.
-    const A1_KEY: &str = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
-    const A1_TOKEN: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-
-    #[test]
-    fn hs256_rfc7515_a1_signature_matches() {
-        let key = Jwk::from_json(A1_KEY.as_bytes()).unwrap();
-        let signer = HmacBackend.signer(&key, Algorithm::HS256).unwrap();
-        let (input, sig) = A1_TOKEN.rsplit_once('.').unwrap();
-        let mut out = Vec::new();
-        signer.sign(input.as_bytes(), &mut out).unwrap();
-        assert_eq!(b64::encode(&out), sig);
-        let verifier = HmacBackend.verifier(&key, Algorithm::HS256).unwrap();
-        let v = verify_jws(A1_TOKEN, &verifier, &Validation::new()).unwrap();
-        assert!(v.payload().starts_with(b"{\"iss\":\"joe\""));
-    }
-
-    #[test]
-    fn every_algorithm_round_trips_and_rejects_tampering() {
-        for alg in ALGORITHMS.iter().copied() {
-            let key = HmacBackend.generate(KeySpec::new(alg)).unwrap();
-            let s = HmacBackend.signer(&key, alg).unwrap();
-            let v = HmacBackend.verifier(&key, alg).unwrap();
-            let mut sig = Vec::new();
-            s.sign(b"a.b", &mut sig).unwrap();
-            assert_eq!(sig.len(), v.signature_len());
-            assert_eq!(v.verify(b"a.b", &sig), Ok(()));
-            assert_eq!(v.verify(b"a.c", &sig), Err(SignatureError::Invalid));
-            sig[0] ^= 1;
-            assert_eq!(v.verify(b"a.b", &sig), Err(SignatureError::Invalid));
-            assert_eq!(
-                v.verify(b"a.b", &sig[1..]),
-                Err(SignatureError::Length {
-                    expected: sig.len(),
-                    found: sig.len() - 1
-                })
-            );
-        }
-    }
-
-    #[test]
-    fn short_secret_refused() {
-        assert_eq!(
-            HmacKey::new(Algorithm::HS512, &[0u8; 63]).err(),
-            Some(KeyError::TooWeak {
-                alg: Algorithm::HS512,
-                bits: 504,
-                min: 512
-            })
-        );
-    }
-
-    #[test]
-    fn non_hmac_algorithms_unsupported() {
-        let key = Jwk::oct(vec![0u8; 64]);
-        assert_eq!(
-            HmacBackend.verifier(&key, Algorithm::RS256).err(),
-            Some(KeyError::Unsupported {
-                backend: "tessera-hmac",
-                alg: Algorithm::RS256
-            })
-        );
-    }
-
-    #[test]
-    fn debug_hides_secret() {
-        let k = HmacKey::new(Algorithm::HS256, &[0x41; 32]).unwrap();
-        let d = format!("{k:?}");
-        assert!(
-            d.contains("HS256") && !d.contains("65") && !d.contains("AAAA"),
-            "{d}"
-        );
-    }
-}
+mod tests;

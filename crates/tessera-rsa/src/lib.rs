@@ -1,13 +1,19 @@
 //! RS256, RS384, RS512 (RSASSA-PKCS1-v1_5, RFC 7518 §3.3) and PS256, PS384, PS512
 //! (RSASSA-PSS, RFC 7518 §3.5) for tessera, on the pure-Rust RustCrypto [`rsa`] crate.
 //!
-//! Keys bind their algorithm when made. Moduli under 2048 bits are refused (RFC 7518 §3.3), and
-//! so are moduli over [`MAX_RSA_BITS`] and public exponents over 2^33 - 1, so a hostile JWK
-//! cannot make verification slow. A private key is parsed once, checked (`p * q = n`,
-//! `d * e = 1 mod p-1 and q-1`, and the JWK's `dp`, `dq`, `qi` against the ones computed
-//! from `p`, `q` and `d`), and its CRT values are precomputed; a key with only `d` (no primes)
-//! has its primes recovered. PSS uses MGF1 with the same hash and a salt as long as the hash
-//! output; verification insists on exactly that salt length.
+//! Keys bind their algorithm when made. The codec's RSA rules hold for every key, whether it
+//! comes from a JWK ([`Jwk::rsa_for`]) or an [`RsaKey`]
+//! ([`check_rsa_public`](tessera_codec::backend::rules::check_rsa_public)), with the same
+//! [`KeyError::Rejected`] as every other backend: moduli from 2048 bits (RFC 7518 §3.3) to
+//! [`MAX_RSA_BITS`] and odd, public exponents odd and from 3 to 2^33 - 1, so a hostile JWK
+//! cannot make verification slow.
+//!
+//! Keys are held as the rsa crate's `PublicKey` and `PrivateKey`. A private key is parsed once,
+//! checked (`p * q = n`, `d * e = 1 mod p-1 and q-1`, and the JWK's `dp`, `dq`, `qi` against
+//! the ones computed from `p`, `q` and `d`), and its CRT values are precomputed; a key with
+//! only `d` (no primes) has its primes recovered. PSS uses MGF1 with the same hash and a salt
+//! as long as the hash output; verification insists on exactly that salt length. Signature
+//! length is checked first when verifying, then the rsa crate verifies.
 //!
 //! The big-integer arithmetic is slow when compiled without optimisation; a workspace that runs
 //! RSA in debug builds or tests wants `opt-level = 3` for the `rsa`, `crypto-bigint` and
@@ -65,10 +71,13 @@ use rsa::sha2::{Sha256, Sha384, Sha512};
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BoxedUint, PrivateKey, PublicKey};
 use std::fmt;
+use tessera_codec::backend::{
+    KeyRule, MAX_RSA_BITS, MIN_RSA_BITS, check_rsa_bits, check_signature_len, ensure_supported,
+    rules, unsigned,
+};
 use tessera_codec::{
-    Algorithm, Backend, Jwk, KeyError, KeyMaterial, KeySpec, KeyUse, Library, MIN_RSA_BITS, RsaKey,
-    RsaPrimes, RsaPrivate, Secret, SignError, SignatureError, Signer, Verifier, check_rsa_bits,
-    ensure_supported,
+    Algorithm, Backend, Jwk, KeyError, KeyMaterial, KeySpec, KeyUse, Library, RsaKey, RsaPrimes,
+    RsaPrivate, Secret, SignError, SignatureError, Signer, Verifier,
 };
 use zeroize::Zeroizing;
 
@@ -81,16 +90,9 @@ const ALGORITHMS: &[Algorithm] = &[
     Algorithm::PS512,
 ];
 
-/// Largest RSA modulus accepted, in bits; larger keys are [`KeyError::UnsupportedKey`].
-pub const MAX_RSA_BITS: usize = 16384;
-
 /// The modulus sizes [`RsaBackend::generate`](Backend::generate) makes, in bits; the first is
 /// the default.
 pub const GENERATE_BITS: [usize; 3] = [2048, 3072, 4096];
-
-/// Largest public exponent accepted: 2^33 - 1, the rsa crate's and *ring*'s bound against
-/// slow-verification keys.
-const MAX_PUBLIC_EXPONENT: u64 = (1 << 33) - 1;
 
 /// The RustCrypto RSA backend.
 #[derive(Clone, Copy, Debug, Default)]
@@ -171,32 +173,33 @@ impl fmt::Debug for RsaVerifier {
 }
 
 impl RsaSigner {
-    /// Prepares the private RSA key `key` for `alg` (RS256 ... PS512). The modulus must have
-    /// 2048 to [`MAX_RSA_BITS`] bits and the key must hold its private part; the JWK-level
-    /// checks (`alg`, `use`, `key_ops`) are [`from_jwk`](Self::from_jwk)'s.
+    /// Prepares the private RSA key `key` for `alg` (RS256 ... PS512). The codec's RSA rules
+    /// apply (2048 to [`MAX_RSA_BITS`] bits, see the crate docs) and the key must hold its
+    /// private part; the JWK-level checks (`alg`, `use`, `key_ops`) are
+    /// [`from_jwk`](Self::from_jwk)'s.
     pub fn new(alg: Algorithm, key: &RsaKey) -> Result<Self, KeyError> {
         let scheme = Scheme::for_alg(alg)?;
+        rules::check_rsa_public(alg, &key.n, &key.e)?;
         Ok(RsaSigner {
             alg,
             scheme,
             kid: None,
-            key: private_key(alg, key)?,
+            key: private_key(key)?,
         })
     }
 
-    /// Prepares an RSA private JWK for `alg`, after the codec's binding checks
-    /// ([`Jwk::check_for`]); the JWK's `kid` is kept.
+    /// Prepares an RSA private JWK for `alg`, after the codec's checks ([`Jwk::rsa_for`]);
+    /// the JWK's `kid` is kept.
     pub fn from_jwk(key: &Jwk, alg: Algorithm) -> Result<Self, KeyError> {
         ensure_supported(&RsaBackend, alg)?;
-        let KeyMaterial::Rsa(rsa) = key.check_for(alg, KeyUse::Sign)? else {
-            return Err(KeyError::WrongKeyType {
-                alg,
-                kty: key.kty(),
-            });
-        };
-        let mut s = RsaSigner::new(alg, rsa)?;
-        s.kid = key.kid.clone();
-        Ok(s)
+        let scheme = Scheme::for_alg(alg)?;
+        let rsa = key.rsa_for(alg, KeyUse::Sign)?;
+        Ok(RsaSigner {
+            alg,
+            scheme,
+            kid: key.kid.clone(),
+            key: private_key(rsa)?,
+        })
     }
 
     /// Sets the `kid`.
@@ -220,33 +223,38 @@ impl RsaSigner {
 
 impl RsaVerifier {
     /// Prepares the RSA public key `key` (the public half of a private key is used) for `alg`
-    /// (RS256 ... PS512). The modulus must have 2048 to [`MAX_RSA_BITS`] bits and the public
-    /// exponent must be odd and at most 2^33 - 1.
+    /// (RS256 ... PS512). The codec's RSA rules apply: 2048 to [`MAX_RSA_BITS`] bits, an odd
+    /// modulus, a public exponent odd and from 3 to 2^33 - 1.
     pub fn new(alg: Algorithm, key: &RsaKey) -> Result<Self, KeyError> {
         let scheme = Scheme::for_alg(alg)?;
-        let key = public_key(alg, key)?;
+        rules::check_rsa_public(alg, &key.n, &key.e)?;
+        RsaVerifier::prepared(alg, scheme, None, key)
+    }
+
+    /// Prepares an RSA JWK, public or private, for `alg`, after the codec's checks
+    /// ([`Jwk::rsa_for`]); the JWK's `kid` is kept.
+    pub fn from_jwk(key: &Jwk, alg: Algorithm) -> Result<Self, KeyError> {
+        ensure_supported(&RsaBackend, alg)?;
+        let scheme = Scheme::for_alg(alg)?;
+        let rsa = key.rsa_for(alg, KeyUse::Verify)?;
+        RsaVerifier::prepared(alg, scheme, key.kid.clone(), rsa)
+    }
+
+    /// The verifier of a key the codec's rules already passed.
+    fn prepared(
+        alg: Algorithm,
+        scheme: Scheme,
+        kid: Option<String>,
+        key: &RsaKey,
+    ) -> Result<Self, KeyError> {
+        let key = public_key(key)?;
         Ok(RsaVerifier {
             alg,
             scheme,
-            kid: None,
+            kid,
             len: key.size(),
             key,
         })
-    }
-
-    /// Prepares an RSA JWK, public or private, for `alg`, after the codec's binding checks
-    /// ([`Jwk::check_for`]); the JWK's `kid` is kept.
-    pub fn from_jwk(key: &Jwk, alg: Algorithm) -> Result<Self, KeyError> {
-        ensure_supported(&RsaBackend, alg)?;
-        let KeyMaterial::Rsa(rsa) = key.check_for(alg, KeyUse::Verify)? else {
-            return Err(KeyError::WrongKeyType {
-                alg,
-                kty: key.kty(),
-            });
-        };
-        let mut v = RsaVerifier::new(alg, rsa)?;
-        v.kid = key.kid.clone();
-        Ok(v)
     }
 
     /// Sets the `kid`.
@@ -300,12 +308,7 @@ impl Verifier for RsaVerifier {
     /// Checks the signature; a PSS signature must use MGF1 with the algorithm's hash and a salt
     /// exactly as long as the hash output (RFC 7518 §3.5).
     fn verify(&self, signing_input: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
-        if signature.len() != self.len {
-            return Err(SignatureError::Length {
-                expected: self.len,
-                found: signature.len(),
-            });
-        }
+        check_signature_len(self.len, signature)?;
         let k = &self.key;
         // `pss_verify` requires a salt of the digest's output size.
         match self.scheme {
@@ -345,12 +348,17 @@ impl Backend for RsaBackend {
     }
 
     /// A new key with public exponent 65537 and a modulus of `bits` bits: 2048 (the default),
-    /// 3072 or 4096 ([`GENERATE_BITS`]). The JWK has `n`, `e`, `d`, `p`, `q`, `dp`, `dq`, `qi`
-    /// and `alg`.
+    /// 3072 or 4096 ([`GENERATE_BITS`]). Over [`MAX_RSA_BITS`] is
+    /// `Rejected(RsaModulusTooLarge)`, as no backend would accept the key; other sizes are
+    /// [`KeyError::Generation`]. The JWK has `n`, `e`, `d`, `p`, `q`, `dp`, `dq`, `qi` and
+    /// `alg`.
     fn generate(&self, spec: KeySpec) -> Result<Jwk, KeyError> {
         ensure_supported(self, spec.alg)?;
         let bits = spec.bits.unwrap_or(GENERATE_BITS[0]);
         check_rsa_bits(spec.alg, bits)?;
+        if bits > MAX_RSA_BITS {
+            return Err(KeyError::Rejected(KeyRule::RsaModulusTooLarge));
+        }
         if !GENERATE_BITS.contains(&bits) {
             return Err(KeyError::Generation(format!(
                 "RSA key size {bits} bits: tessera-rsa generates 2048, 3072 or 4096 bits"
@@ -362,23 +370,6 @@ impl Backend for RsaBackend {
     }
 }
 
-/// Refuses moduli outside `MIN_RSA_BITS..=MAX_RSA_BITS`.
-fn check_size(alg: Algorithm, key: &RsaKey) -> Result<(), KeyError> {
-    let bits = key.bits();
-    check_rsa_bits(alg, bits)?;
-    if bits > MAX_RSA_BITS {
-        return Err(KeyError::UnsupportedKey(format!(
-            "RSA modulus of {bits} bits; tessera-rsa accepts at most {MAX_RSA_BITS}"
-        )));
-    }
-    Ok(())
-}
-
-fn strip_zeros(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-    bytes.get(start..).unwrap_or_default()
-}
-
 /// Bits of storage for `len` big-endian bytes.
 fn precision_for(len: usize) -> Result<u32, KeyError> {
     len.checked_mul(8)
@@ -386,60 +377,49 @@ fn precision_for(len: usize) -> Result<u32, KeyError> {
         .ok_or_else(|| KeyError::Invalid("RSA integer too large".into()))
 }
 
-/// The modulus, after [`check_size`] bounded it.
+/// The modulus, after the codec's rules bounded it.
 fn modulus(key: &RsaKey) -> Result<BoxedUint, KeyError> {
-    let n = strip_zeros(&key.n);
+    let n = unsigned(&key.n);
     BoxedUint::from_be_slice(n, precision_for(n.len())?)
         .map_err(|_| KeyError::Invalid("RSA modulus n".into()))
 }
 
-/// The public exponent, refused above 2^33 - 1 before any arithmetic.
+/// The public exponent, after the codec's rules bounded it to `3..=2^33 - 1`.
 fn exponent(key: &RsaKey) -> Result<BoxedUint, KeyError> {
-    let e = strip_zeros(&key.e);
+    let e = unsigned(&key.e);
     let mut buf = [0u8; 8];
     let Some(tail) = buf
         .len()
         .checked_sub(e.len())
         .and_then(|at| buf.get_mut(at..))
     else {
-        return Err(too_large_exponent());
+        return Err(KeyError::Rejected(KeyRule::RsaExponent));
     };
     tail.copy_from_slice(e);
-    let value = u64::from_be_bytes(buf);
-    if value > MAX_PUBLIC_EXPONENT {
-        return Err(too_large_exponent());
-    }
-    Ok(BoxedUint::from(value))
-}
-
-fn too_large_exponent() -> KeyError {
-    KeyError::UnsupportedKey("RSA public exponent larger than 2^33 - 1".into())
+    Ok(BoxedUint::from(u64::from_be_bytes(buf)))
 }
 
 /// A secret integer in `precision` bits (the modulus's, a public choice); longer is refused.
 fn secret_uint(name: &str, bytes: &[u8], precision: u32) -> Result<BoxedUint, KeyError> {
-    BoxedUint::from_be_slice(strip_zeros(bytes), precision)
+    BoxedUint::from_be_slice(unsigned(bytes), precision)
         .map_err(|_| KeyError::Invalid(format!("RSA private member {name} is longer than n")))
 }
 
+/// The rsa crate's errors; its size and exponent limits are the codec's, with the same errors.
 fn rsa_error(e: rsa::Error) -> KeyError {
     match e {
-        rsa::Error::PublicExponentTooLarge => too_large_exponent(),
-        rsa::Error::ModulusTooLarge => {
-            KeyError::UnsupportedKey(format!("RSA modulus over {MAX_RSA_BITS} bits"))
-        }
+        rsa::Error::PublicExponentTooLarge => KeyError::Rejected(KeyRule::RsaExponent),
+        rsa::Error::ModulusTooLarge => KeyError::Rejected(KeyRule::RsaModulusTooLarge),
         other => KeyError::Invalid(format!("RSA key: {other}")),
     }
 }
 
-fn public_key(alg: Algorithm, key: &RsaKey) -> Result<PublicKey, KeyError> {
-    check_size(alg, key)?;
+fn public_key(key: &RsaKey) -> Result<PublicKey, KeyError> {
     PublicKey::new_with_size_limits(modulus(key)?, exponent(key)?, MIN_RSA_BITS..=MAX_RSA_BITS)
         .map_err(rsa_error)
 }
 
-fn private_key(alg: Algorithm, key: &RsaKey) -> Result<PrivateKey, KeyError> {
-    check_size(alg, key)?;
+fn private_key(key: &RsaKey) -> Result<PrivateKey, KeyError> {
     let private = key.private.as_ref().ok_or(KeyError::NotPrivate)?;
     let n = modulus(key)?;
     let e = exponent(key)?;
@@ -481,7 +461,7 @@ fn private_key(alg: Algorithm, key: &RsaKey) -> Result<PrivateKey, KeyError> {
 fn check_crt(key: &PrivateKey, crt: &RsaPrimes) -> Result<(), KeyError> {
     let same = |given: &Secret, computed: Option<&BoxedUint>| {
         computed.is_some_and(|c| {
-            BoxedUint::from_be_slice(strip_zeros(given.expose()), c.bits_precision())
+            BoxedUint::from_be_slice(unsigned(given.expose()), c.bits_precision())
                 .is_ok_and(|g| g == c)
         })
     };
