@@ -3,7 +3,10 @@
 #[cfg(test)]
 mod vectors;
 
-use tessera_codec::{Algorithm, Backend, KeyError, KeySpec};
+use tessera_codec::backend::{Backend, KeySpec, Verifier};
+use tessera_codec::{Algorithm, KeyError, SignatureError};
+/// The crate under test, as the shared `vectors` module names it.
+use tessera_ring as native;
 use tessera_ring::RingBackend;
 use vectors::*;
 
@@ -33,6 +36,26 @@ fn key_refusals() {
     check_key_refusals(&RingBackend);
     check_off_curve_point(&RingBackend);
     check_bad_rsa_public(&RingBackend);
+    check_ed25519_small_order(&RingBackend);
+}
+
+#[test]
+fn public_members_must_be_those_of_d() {
+    check_public_mismatch(&RingBackend);
+}
+
+#[test]
+fn ed25519_non_point_fails_only_at_verification() {
+    // ring cannot decode an Ed25519 public key ahead of verification (see the crate docs).
+    let verifier = RingBackend
+        .verifier(&ed25519_not_a_point(), Algorithm::EdDSA)
+        .unwrap();
+    let signer = RingBackend
+        .signer(&jwk(RFC8037_KEY), Algorithm::EdDSA)
+        .unwrap();
+    let mut sig = Vec::new();
+    signer.sign(b"a.b", &mut sig).unwrap();
+    assert_eq!(verifier.verify(b"a.b", &sig), Err(SignatureError::Invalid));
 }
 
 #[test]
@@ -114,4 +137,9 @@ fn rsa_signing_limits() {
         RingBackend.signer(&key, Algorithm::RS256).err(),
         Some(KeyError::UnsupportedKey(m)) if m.contains("4096")
     ));
+}
+
+#[test]
+fn typed_constructors() {
+    check_typed_constructors(&RingBackend);
 }

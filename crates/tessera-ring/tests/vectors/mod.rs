@@ -11,8 +11,9 @@
 
 #![allow(dead_code)]
 
+use tessera_codec::backend::{Backend, KeySpec};
 use tessera_codec::{
-    Algorithm, Backend, EcKey, Jwk, KeyError, KeyMaterial, KeySpec, OkpKey, RsaKey, SignatureError,
+    Algorithm, EcKey, Jwk, KeyError, KeyMaterial, KeyRule, OkpKey, RsaKey, SignatureError,
     Validation, b64, verify_jws,
 };
 
@@ -445,31 +446,145 @@ pub fn check_key_refusals(backend: &dyn Backend) {
     assert!(backend.verifier(&d_only, Algorithm::RS256).is_ok());
 }
 
-/// An EC public key that is not on its curve is refused when the verifier is made.
+/// An EC public key that is not on its curve is refused when the verifier is made, with the
+/// same error on every backend.
 pub fn check_off_curve_point(backend: &dyn Backend) {
     let mut key = jwk(RFC7515_A3_KEY).to_public().unwrap();
     if let KeyMaterial::Ec(k) = &mut key.material {
         k.y[31] ^= 1;
     }
-    assert!(matches!(
+    assert_eq!(
         backend.verifier(&key, Algorithm::ES256).err(),
-        Some(KeyError::Invalid(_))
-    ));
+        Some(rejected(KeyRule::NotOnCurve))
+    );
 }
 
-/// An RSA key whose exponent is even, or a modulus that is even, is refused when the
-/// verifier is made.
+/// An RSA key whose exponent is even, or whose modulus is even, is refused by the codec's
+/// rules when the verifier is made.
 pub fn check_bad_rsa_public(backend: &dyn Backend) {
     let mut key = jwk(RFC7515_A2_KEY).to_public().unwrap();
     if let KeyMaterial::Rsa(k) = &mut key.material {
         k.e = vec![1, 0, 0];
     }
-    assert!(backend.verifier(&key, Algorithm::RS256).is_err());
+    assert_eq!(
+        backend.verifier(&key, Algorithm::RS256).err(),
+        Some(rejected(KeyRule::RsaExponent))
+    );
     let mut key = jwk(RFC7515_A2_KEY).to_public().unwrap();
     if let KeyMaterial::Rsa(k) = &mut key.material {
         *k.n.last_mut().unwrap() &= 0xfe;
     }
-    assert!(backend.verifier(&key, Algorithm::RS256).is_err());
+    assert_eq!(
+        backend.verifier(&key, Algorithm::RS256).err(),
+        Some(rejected(KeyRule::RsaModulusEven))
+    );
+    let mut key = jwk(RFC7515_A2_KEY).to_public().unwrap();
+    if let KeyMaterial::Rsa(k) = &mut key.material {
+        k.n = vec![0xff; 1025];
+    }
+    assert_eq!(
+        backend.verifier(&key, Algorithm::RS256).err(),
+        Some(rejected(KeyRule::RsaModulusTooLarge))
+    );
+}
+
+/// `KeyError::Rejected(rule)`.
+pub fn rejected(rule: KeyRule) -> KeyError {
+    KeyError::Rejected(rule)
+}
+
+/// The signer, the verifier and `public_key` of `key` all fail with `expected`.
+pub fn check_refused_everywhere(
+    backend: &dyn Backend,
+    key: &Jwk,
+    alg: Algorithm,
+    expected: &KeyError,
+) {
+    assert_eq!(
+        backend.signer(key, alg).err().as_ref(),
+        Some(expected),
+        "{alg} signer"
+    );
+    assert_eq!(
+        backend.verifier(key, alg).err().as_ref(),
+        Some(expected),
+        "{alg} verifier"
+    );
+    assert_eq!(
+        backend.public_key(key).err().as_ref(),
+        Some(expected),
+        "{alg} public_key"
+    );
+}
+
+/// A private key whose public members are another key's public key is refused by the signer,
+/// the verifier and `public_key` alike, for ES256 and EdDSA; so is a private EC key whose
+/// point is not on the curve (it cannot be the scalar's point either).
+pub fn check_public_mismatch(backend: &dyn Backend) {
+    let mismatch = rejected(KeyRule::PublicMismatch);
+    let other = backend.generate(KeySpec::new(Algorithm::ES256)).unwrap();
+    let mut key = jwk(RFC7515_A3_KEY);
+    if let (KeyMaterial::Ec(k), KeyMaterial::Ec(o)) = (&mut key.material, &other.material) {
+        k.x.clone_from(&o.x);
+        k.y.clone_from(&o.y);
+    }
+    check_refused_everywhere(backend, &key, Algorithm::ES256, &mismatch);
+    let mut key = jwk(RFC7515_A3_KEY);
+    if let KeyMaterial::Ec(k) = &mut key.material {
+        k.y[31] ^= 1;
+    }
+    check_refused_everywhere(backend, &key, Algorithm::ES256, &mismatch);
+
+    let other = backend.generate(KeySpec::new(Algorithm::EdDSA)).unwrap();
+    let mut key = jwk(RFC8037_KEY);
+    if let (KeyMaterial::Okp(k), KeyMaterial::Okp(o)) = (&mut key.material, &other.material) {
+        k.x.clone_from(&o.x);
+    }
+    check_refused_everywhere(backend, &key, Algorithm::EdDSA, &mismatch);
+    // The matching keys themselves pass everywhere.
+    for (json, alg) in [
+        (RFC7515_A3_KEY, Algorithm::ES256),
+        (RFC8037_KEY, Algorithm::EdDSA),
+    ] {
+        let key = jwk(json);
+        assert!(backend.signer(&key, alg).is_ok(), "{alg}");
+        assert!(backend.verifier(&key, alg).is_ok(), "{alg}");
+        assert_eq!(backend.public_key(&key).unwrap(), key.to_public().unwrap());
+    }
+}
+
+/// An Ed25519 public key of small order (here the identity, `y = 1`) is refused by the codec's
+/// rules, from a public and from a private key.
+pub fn check_ed25519_small_order(backend: &dyn Backend) {
+    let mut identity = vec![0u8; 32];
+    identity[0] = 1;
+    let public = Jwk::new(KeyMaterial::Okp(OkpKey {
+        x: identity.clone(),
+        d: None,
+    }));
+    assert_eq!(
+        backend.verifier(&public, Algorithm::EdDSA).err(),
+        Some(rejected(KeyRule::Ed25519SmallOrder))
+    );
+    let mut private = jwk(RFC8037_KEY);
+    if let KeyMaterial::Okp(k) = &mut private.material {
+        k.x = identity;
+    }
+    check_refused_everywhere(
+        backend,
+        &private,
+        Algorithm::EdDSA,
+        &rejected(KeyRule::Ed25519SmallOrder),
+    );
+}
+
+/// A canonical 32-byte Ed25519 public key that is not a curve point: `y = 2` (for which
+/// `(y^2 - 1) / (d y^2 + 1)` is not a square mod `2^255 - 19`). Neither small order nor
+/// non-canonical, so the codec lets it through; only curve arithmetic can tell.
+pub fn ed25519_not_a_point() -> Jwk {
+    let mut x = vec![0u8; 32];
+    x[0] = 2;
+    Jwk::new(KeyMaterial::Okp(OkpKey { x, d: None }))
 }
 
 // RFC 8410 §10.3 private key (PKCS#8 v1, no public key) and the public key it belongs to.
@@ -496,10 +611,12 @@ pub fn check_ed25519_without_public(backend: &dyn Backend) {
     if let KeyMaterial::Okp(k) = &mut wrong.material {
         k.x[0] ^= 1;
     }
-    assert!(matches!(
-        backend.signer(&wrong, Algorithm::EdDSA).err(),
-        Some(KeyError::Invalid(_))
-    ));
+    check_refused_everywhere(
+        backend,
+        &wrong,
+        Algorithm::EdDSA,
+        &rejected(KeyRule::PublicMismatch),
+    );
 }
 
 /// The RFC 7515 A.3 key with its public point removed, as a SEC1 file without `publicKey`
@@ -511,4 +628,94 @@ pub fn p256_without_public() -> Jwk {
         y.clear();
     }
     key
+}
+
+/// Asserts that a typed constructor of the crate under test refused `alg` as outside its
+/// type: `Unsupported` naming the backend and `ty`.
+fn assert_not_for(backend: &dyn Backend, err: Option<KeyError>, ty: &str, alg: Algorithm) {
+    match err {
+        Some(KeyError::Unsupported { backend: b, alg: a }) => {
+            assert_eq!(b, format!("{} {ty}", backend.name()));
+            assert_eq!(a, alg, "{ty}");
+        }
+        other => panic!("{ty} for {alg}: {other:?}"),
+    }
+}
+
+/// The typed constructors of the crate under test (`crate::native`, the backend's crate):
+/// each refuses the algorithms outside its type, `HmacKey::from_jwk` needs a key that may
+/// both sign and verify, and `Debug` shows no secret.
+pub fn check_typed_constructors(backend: &dyn Backend) {
+    use crate::native::{
+        EcdsaSigner, EcdsaVerifier, Ed25519Signer, Ed25519Verifier, HmacKey, RsaSigner, RsaVerifier,
+    };
+    let oct = Jwk::oct(vec![0u8; 64]);
+    let ed = jwk(RFC8037_KEY);
+    let not_for = |err, ty, alg| assert_not_for(backend, err, ty, alg);
+    not_for(
+        RsaSigner::from_jwk(&oct, Algorithm::HS256).err(),
+        "RsaSigner",
+        Algorithm::HS256,
+    );
+    not_for(
+        RsaVerifier::from_jwk(&oct, Algorithm::ES256).err(),
+        "RsaVerifier",
+        Algorithm::ES256,
+    );
+    not_for(
+        EcdsaSigner::from_jwk(&oct, Algorithm::HS256).err(),
+        "EcdsaSigner",
+        Algorithm::HS256,
+    );
+    not_for(
+        EcdsaVerifier::from_jwk(&oct, Algorithm::HS256).err(),
+        "EcdsaVerifier",
+        Algorithm::HS256,
+    );
+    not_for(
+        HmacKey::new(Algorithm::ES256, &[0u8; 64]).err(),
+        "HmacKey",
+        Algorithm::ES256,
+    );
+    not_for(
+        Ed25519Signer::from_jwk(&ed, Algorithm::ES256).err(),
+        "Ed25519Signer",
+        Algorithm::ES256,
+    );
+    not_for(
+        Ed25519Verifier::from_jwk(&ed, Algorithm::RS256).err(),
+        "Ed25519Verifier",
+        Algorithm::RS256,
+    );
+    assert!(Ed25519Signer::from_jwk(&ed, Algorithm::EdDSA).is_ok());
+    assert!(Ed25519Verifier::from_jwk(&ed, Algorithm::EdDSA).is_ok());
+
+    let mut key = Jwk::oct(vec![7u8; 32]);
+    key.key_ops = Some(vec!["verify".into()]);
+    assert_eq!(
+        HmacKey::from_jwk(&key, Algorithm::HS256).err(),
+        Some(KeyError::Usage("signing"))
+    );
+    // The backend's verifier needs verifying only.
+    assert!(backend.verifier(&key, Algorithm::HS256).is_ok());
+    key.key_ops = Some(vec!["sign".into()]);
+    assert_eq!(
+        HmacKey::from_jwk(&key, Algorithm::HS256).err(),
+        Some(KeyError::Usage("verifying"))
+    );
+    key.key_ops = Some(vec!["sign".into(), "verify".into()]);
+    let k = HmacKey::from_jwk(&key.with_kid("h"), Algorithm::HS256).unwrap();
+    assert_eq!(
+        format!("{k:?}"),
+        "HmacKey { alg: HS256, kid: Some(\"h\"), .. }"
+    );
+
+    let k = HmacKey::new(Algorithm::HS256, &[0x41; 32]).unwrap();
+    let d = format!("{k:?}");
+    assert!(
+        d.contains("HS256") && !d.contains("65") && !d.contains("AAAA"),
+        "{d}"
+    );
+    let s = backend.signer(&ed, Algorithm::EdDSA).unwrap();
+    assert_eq!(format!("{s:?}"), "Ed25519Signer { kid: None, .. }");
 }
