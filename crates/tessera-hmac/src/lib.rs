@@ -76,10 +76,18 @@ impl HmacKey {
         })
     }
 
-    /// Prepares an `oct` JWK for `alg`, after the codec's binding checks for `usage`
-    /// ([`Jwk::oct_for`]); the JWK's `kid` is kept. One key both signs and verifies, so
-    /// `usage` says which one `use`/`key_ops` must allow.
-    pub fn from_jwk(key: &Jwk, alg: Algorithm, usage: KeyUse) -> Result<Self, KeyError> {
+    /// Prepares an `oct` JWK for `alg` ([`Jwk::oct_for`]); the JWK's `kid` is kept. The key
+    /// returned both signs and verifies, so the JWK's `use` and `key_ops` must allow both
+    /// ([`KeyError::Usage`] otherwise); the backend's `signer` and `verifier` check only the
+    /// usage they serve.
+    pub fn from_jwk(key: &Jwk, alg: Algorithm) -> Result<Self, KeyError> {
+        let prepared = HmacKey::for_use(key, alg, KeyUse::Sign)?;
+        key.check_for(alg, KeyUse::Verify)?;
+        Ok(prepared)
+    }
+
+    /// Prepares an `oct` JWK for `alg`, checked for `usage` only.
+    pub(crate) fn for_use(key: &Jwk, alg: Algorithm, usage: KeyUse) -> Result<Self, KeyError> {
         ensure_supported(&HmacBackend, alg)?;
         let secret = key.oct_for(alg, usage)?;
         let mut k = HmacKey::new(alg, secret.expose())?;
@@ -165,11 +173,11 @@ impl Backend for HmacBackend {
     }
 
     fn signer(&self, key: &Jwk, alg: Algorithm) -> Result<Box<dyn Signer>, KeyError> {
-        Ok(Box::new(HmacKey::from_jwk(key, alg, KeyUse::Sign)?))
+        Ok(Box::new(HmacKey::for_use(key, alg, KeyUse::Sign)?))
     }
 
     fn verifier(&self, key: &Jwk, alg: Algorithm) -> Result<Box<dyn Verifier>, KeyError> {
-        Ok(Box::new(HmacKey::from_jwk(key, alg, KeyUse::Verify)?))
+        Ok(Box::new(HmacKey::for_use(key, alg, KeyUse::Verify)?))
     }
 
     /// A random secret of `bits` bits (default: the hash output size, the minimum allowed).

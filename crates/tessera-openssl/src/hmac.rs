@@ -51,10 +51,18 @@ impl HmacKey {
         })
     }
 
-    /// Prepares an `oct` JWK for `alg`, after the codec's binding checks for `usage`
-    /// ([`Jwk::oct_for`]); the JWK's `kid` is kept. One key both signs and verifies, so
-    /// `usage` says which one `use`/`key_ops` must allow.
-    pub fn from_jwk(key: &Jwk, alg: Algorithm, usage: KeyUse) -> Result<Self, KeyError> {
+    /// Prepares an `oct` JWK for `alg` ([`Jwk::oct_for`]); the JWK's `kid` is kept. The key
+    /// returned both signs and verifies, so the JWK's `use` and `key_ops` must allow both
+    /// ([`KeyError::Usage`] otherwise); the backend's `signer` and `verifier` check only the
+    /// usage they serve.
+    pub fn from_jwk(key: &Jwk, alg: Algorithm) -> Result<Self, KeyError> {
+        let prepared = HmacKey::for_use(key, alg, KeyUse::Sign)?;
+        key.check_for(alg, KeyUse::Verify)?;
+        Ok(prepared)
+    }
+
+    /// Prepares an `oct` JWK for `alg`, checked for `usage` only.
+    pub(crate) fn for_use(key: &Jwk, alg: Algorithm, usage: KeyUse) -> Result<Self, KeyError> {
         ensure_hmac(alg)?;
         let secret = key.oct_for(alg, usage)?;
         Ok(HmacKey {

@@ -128,7 +128,7 @@ impl Backend for OpensslBackend {
     fn signer(&self, key: &Jwk, alg: Algorithm) -> Result<Box<dyn Signer>, KeyError> {
         ensure_supported(self, alg)?;
         Ok(match alg.family() {
-            Family::Hmac => Box::new(HmacKey::from_jwk(key, alg, KeyUse::Sign)?),
+            Family::Hmac => Box::new(HmacKey::for_use(key, alg, KeyUse::Sign)?),
             Family::RsaPkcs1 | Family::RsaPss => Box::new(RsaSigner::from_jwk(key, alg)?),
             Family::Ecdsa => Box::new(EcdsaSigner::from_jwk(key, alg)?),
             Family::EdDsa => Box::new(Ed25519Signer::from_jwk(key, alg)?),
@@ -139,7 +139,7 @@ impl Backend for OpensslBackend {
     fn verifier(&self, key: &Jwk, alg: Algorithm) -> Result<Box<dyn Verifier>, KeyError> {
         ensure_supported(self, alg)?;
         Ok(match alg.family() {
-            Family::Hmac => Box::new(HmacKey::from_jwk(key, alg, KeyUse::Verify)?),
+            Family::Hmac => Box::new(HmacKey::for_use(key, alg, KeyUse::Verify)?),
             Family::RsaPkcs1 | Family::RsaPss => Box::new(RsaVerifier::from_jwk(key, alg)?),
             Family::Ecdsa => Box::new(EcdsaVerifier::from_jwk(key, alg)?),
             Family::EdDsa => Box::new(Ed25519Verifier::from_jwk(key, alg)?),

@@ -13,8 +13,8 @@ use openssl::rsa::Padding;
 use openssl::sign::RsaPssSaltlen;
 use std::sync::Arc;
 use tessera_codec::{
-    Algorithm, Backend, EcCurve, Jwk, KeyError, KeyMaterial, KeyRule, KeySpec, KeyUse,
-    SignatureError, Signer, Verifier,
+    Algorithm, Backend, EcCurve, Jwk, KeyError, KeyMaterial, KeyRule, KeySpec, SignatureError,
+    Signer, Verifier,
 };
 use tessera_openssl::{EcdsaSigner, Ed25519Verifier, HmacKey, OpensslBackend, RsaSigner};
 
@@ -378,8 +378,8 @@ fn rsa_key_without_crt_values() {
 fn debug_never_prints_key_material() {
     let secret = vec![0x41u8; 32];
     let key = Jwk::oct(secret).with_kid("k1");
-    let s = HmacKey::from_jwk(&key, Algorithm::HS256, KeyUse::Sign).unwrap();
-    let v = HmacKey::from_jwk(&key, Algorithm::HS256, KeyUse::Verify).unwrap();
+    let s = HmacKey::from_jwk(&key, Algorithm::HS256).unwrap();
+    let v = HmacKey::from_jwk(&key, Algorithm::HS256).unwrap();
     for d in [format!("{s:?}"), format!("{v:?}")] {
         assert!(d.contains("HS256") && d.contains("k1"), "{d}");
         assert!(

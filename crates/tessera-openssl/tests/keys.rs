@@ -10,7 +10,7 @@
 use openssl::pkey::PKey;
 use openssl::rsa::Rsa;
 use tessera_codec::{
-    Algorithm, Backend, Jwk, KeyError, KeyMaterial, KeyRule, KeySpec, KeyUse, OkpKey, RsaKey,
+    Algorithm, Backend, Jwk, KeyError, KeyMaterial, KeyRule, KeySpec, OkpKey, RsaKey,
 };
 use tessera_openssl::{
     EcdsaSigner, EcdsaVerifier, Ed25519Signer, Ed25519Verifier, HmacKey, OpensslBackend, RsaSigner,
@@ -64,7 +64,7 @@ fn wrong_key_types_are_refused() {
     // RSA public key as an HMAC secret: the classic confusion, refused before anything else.
     let public = OpensslBackend.public_key(&strip(&rsa)).unwrap();
     assert_eq!(
-        HmacKey::from_jwk(&public, Algorithm::HS256, KeyUse::Verify).err(),
+        HmacKey::from_jwk(&public, Algorithm::HS256).err(),
         Some(KeyError::WrongKeyType {
             alg: Algorithm::HS256,
             kty: "RSA"
@@ -271,7 +271,7 @@ fn typed_constructors_refuse_other_families() {
         unsupported("tessera-openssl Ed25519Verifier", es)
     );
     assert_eq!(
-        HmacKey::from_jwk(&ec, es, KeyUse::Verify).err(),
+        HmacKey::from_jwk(&ec, es).err(),
         unsupported("tessera-openssl HmacKey", es)
     );
     assert_eq!(
