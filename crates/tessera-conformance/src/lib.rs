@@ -7,6 +7,8 @@
 //! - [`attacks`]: named attack cases (RFC 8725 and known CVE classes), each expecting an exact error.
 //! - [`matrix`]: every backend's tokens verified by every other backend; deterministic
 //!   algorithms compared byte for byte.
+//! - [`keys`]: the key-acceptance matrix: a corpus of bad keys, each refused with one exact
+//!   error by every backend, and the good fixture keys accepted by all.
 //!
 //! The top-level `tests/`, `fuzz/` and the CLI's `conform` command drive these.
 
@@ -15,6 +17,7 @@
 pub mod attacks;
 pub mod fixtures;
 pub mod fuzz;
+pub mod keys;
 pub mod matrix;
 pub mod measure;
 pub mod report;

@@ -1,8 +1,8 @@
 //! The whole conformance run, as `tessera conform` prints it: published vectors, Wycheproof,
-//! attack cases and the cross-backend matrix, summarised per backend.
+//! attack cases, the cross-backend matrix and the key-acceptance matrix, summarised per backend.
 
 use crate::fixtures::Fixture;
-use crate::{Verdict, attacks, matrix, vectors, wycheproof};
+use crate::{Verdict, attacks, keys, matrix, vectors, wycheproof};
 use std::fmt::Write as _;
 use tessera::Backend;
 
@@ -44,6 +44,8 @@ pub struct Row {
     pub attacks: Count,
     /// Cross-backend cells this backend verified.
     pub matrix: Count,
+    /// Key-acceptance cases (bad keys refused with the exact error, good keys accepted).
+    pub keys: Count,
 }
 
 /// Everything `tessera conform` reports.
@@ -66,14 +68,14 @@ impl Report {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{:<16} {:>9} {:>12} {:>11} {:>9} {:>8} {:>7}",
-            "backend", "vectors", "wycheproof", "acceptable", "policy", "attacks", "matrix"
+            "{:<16} {:>9} {:>12} {:>11} {:>9} {:>8} {:>7} {:>7}",
+            "backend", "vectors", "wycheproof", "acceptable", "policy", "attacks", "matrix", "keys"
         );
         let cell = |c: Count| format!("{}/{}", c.passed, c.total);
         for r in &self.rows {
             let _ = writeln!(
                 out,
-                "{:<16} {:>9} {:>12} {:>11} {:>9} {:>8} {:>7}",
+                "{:<16} {:>9} {:>12} {:>11} {:>9} {:>8} {:>7} {:>7}",
                 r.backend,
                 cell(r.vectors),
                 cell(r.wycheproof),
@@ -81,6 +83,7 @@ impl Report {
                 r.policy_skips,
                 cell(r.attacks),
                 cell(r.matrix),
+                cell(r.keys),
             );
         }
         let _ = writeln!(
@@ -88,7 +91,9 @@ impl Report {
             "\nvectors: published RFC vectors; wycheproof: passed/run; acceptable: Wycheproof \
              'acceptable' vectors accepted+/rejected-; policy: vectors tessera refuses by design \
              (truncated MACs, keys under the minimum); attacks: attack cases x algorithms; matrix: \
-             tokens from every backend this one verified (and matched byte for byte where deterministic)."
+             tokens from every backend this one verified (and matched byte for byte where deterministic); \
+             keys: bad keys refused with the exact error, good keys accepted (see \
+             crates/tessera-conformance/vectors/keys/)."
         );
         if self.failures.is_empty() {
             let _ = writeln!(out, "\nresult: PASS");
@@ -178,6 +183,14 @@ pub fn run(backends: &[&'static dyn Backend]) -> Report {
                 c.alg, c.signer, c.verifier
             ));
         }
+    }
+    for case in keys::run(backends) {
+        for r in &case.runs {
+            if let Some(row) = row(&mut rows, r.backend) {
+                row.keys.add(r.verdict.passed());
+            }
+        }
+        report.failures.extend(case.failures);
     }
     report.rows = rows;
     report
