@@ -29,6 +29,7 @@ use tessera_codec::Family;
 /// listing; the default for an algorithm is [`default_backend_for`], not the first entry here.
 #[allow(
     clippy::vec_init_then_push,
+    unused_mut,
     reason = "each push is behind its own feature"
 )]
 pub fn backends() -> Vec<&'static dyn Backend> {

@@ -38,7 +38,8 @@
 //! | a JWT and one key | [`verify`] | [`Verified`]: typed claims borrowed from the payload, after [`Validation`] |
 //! | the same, on a hot path that must not allocate | [`verify_into`] | the same, decoded into your buffer |
 //! | the same, and want owned claims in one call | [`decode`] | your `T: DeserializeOwned` |
-//! | several keys (rotation, an issuer's JWK Set) | [`VerifierSet`] | picks the key by `kid`, then as [`verify`] |
+//! | several keys you hold (rotation) | [`VerifierSet`] | picks the key by `kid`, then as [`verify`] |
+//! | an issuer's JWK Set | [`verifier_set_from_jwks`] | [`JwksVerifiers`] (by `kid` and `alg`) and a report of the keys skipped and why; `tessera-jwks` fetches and caches the set over HTTP |
 //! | many tokens under one Ed25519 key | [`verify_batch`] | one result per token |
 //! | a JWS whose payload is not JWT claims | [`verify_jws`] | header and payload bytes; no claims rules run |
 //!
@@ -53,16 +54,20 @@
 #![forbid(unsafe_code)]
 
 pub mod choice;
+pub mod keyset;
 
 pub use choice::{
     BackendId, NotCompiledIn, Operation, backend_named, backends, default_backend,
     default_backend_for,
 };
+pub use keyset::{
+    JwksVerifiers, KeyChoice, KeySetReport, SkipReason, SkippedKey, verifier_set_from_jwks,
+};
 pub use tessera_codec::{
     Algorithm, Audience, Backend, Claim, Claims, Clock, DecodeError, EncodeError, Encoder, Error,
     Header, Jwk, JwkSet, KeyError, KeyRule, KeySpec, RegisteredClaims, SignatureError, Signer,
-    Validation, ValidationError, Verified, Verifier, VerifierSet, decode, encode, unverified,
-    verify, verify_batch, verify_into, verify_jws,
+    Validation, ValidationError, Verified, VerifiedJws, Verifier, VerifierSet, VerifierSetError,
+    decode, encode, unverified, verify, verify_batch, verify_into, verify_jws,
 };
 
 // Transitional: the whole codec at the root, until every crate imports from the curated root,

@@ -3,7 +3,8 @@
 //! Targets for claims that borrow from the token ([`BenchClaims`], the realistic 253-byte claims):
 //!
 //! - `tessera::verify` + `Verified::claims`: at most ONE allocation (the decoded payload buffer);
-//! - `tessera::verify_into` with a lent buffer of enough capacity: ZERO.
+//! - `tessera::verify_into` with a lent buffer of enough capacity: ZERO, also when the header
+//!   cache misses (two tokens with different headers, alternating).
 //!
 //! Asserted for HS256 and ES256 on their default backends; the other backends' counts and the
 //! peers' (jsonwebtoken with each provider, jwt-simple, jwt-compact: owned claims, as they
@@ -146,9 +147,23 @@ fn allocations_per_verify() {
                         .unwrap();
                 assert_eq!(black_box(claims), BenchClaims::standard());
             });
+            // Two tokens whose headers differ: each verify misses the header cache.
+            let other = Encoder::new(backend.signer(&private, alg).unwrap())
+                .kid(Some("another-kid"))
+                .encode(&BenchClaims::standard())
+                .unwrap();
+            let cold = count(|| {
+                for t in [&token, &other] {
+                    let claims: BenchClaims<'_> =
+                        tessera::verify_into(black_box(t), &verifier, &validation, &mut buf)
+                            .unwrap();
+                    assert_eq!(black_box(claims), BenchClaims::standard());
+                }
+            });
             let name = backend.name();
             lines.push(format!(
-                "{alg} {name:<16} verify+claims: {verify}  verify_into: {verify_into}"
+                "{alg} {name:<16} verify+claims: {verify}  verify_into: {verify_into}  \
+                 verify_into, header cache missed twice: {cold}"
             ));
             if name == default {
                 if verify > 1 {
@@ -159,6 +174,12 @@ fn allocations_per_verify() {
                 if verify_into > 0 {
                     failures.push(format!(
                         "{alg} {name}: verify_into made {verify_into} allocations (target 0)"
+                    ));
+                }
+                if cold > 0 {
+                    failures.push(format!(
+                        "{alg} {name}: verify_into missing the header cache made {cold} \
+                         allocations (target 0)"
                     ));
                 }
             }

@@ -480,12 +480,19 @@ fn claims_type_mismatch_is_its_own_error() {
 #[test]
 fn verifier_set_picks_by_kid() {
     let mut set = tessera::VerifierSet::new();
-    set.insert(Box::new(key().with_kid("a")));
+    set.insert(Box::new(key().with_kid("a"))).unwrap();
     set.insert(Box::new(
         HmacKey::new(Algorithm::HS256, &[7u8; 32])
             .unwrap()
             .with_kid("b"),
-    ));
+    ))
+    .unwrap();
+    // A key without kid could never be picked beside these: refused.
+    assert_eq!(
+        set.insert(Box::new(key())).unwrap_err().to_string(),
+        "every key in a set of several keys needs a kid"
+    );
+    assert_eq!(set.len(), 2);
     let t = token(r#"{"alg":"HS256","kid":"a"}"#, FRESH);
     assert!(set.verify(&t, &rules()).is_ok());
     let t = token(r#"{"alg":"HS256","kid":"b"}"#, FRESH);
@@ -507,6 +514,32 @@ fn verifier_set_picks_by_kid() {
     assert_eq!(
         set.verify(&t, &rules()).err(),
         Some(Error::Decode(DecodeError::MissingKeyId))
+    );
+}
+
+#[test]
+fn verify_jws_validates_no_claims_and_offers_none() {
+    // Duplicate members and an expired `exp`: refused by `verify`, signed bytes for `verify_jws`.
+    let payload = r#"{"exp":1,"sub":"a","sub":"b"}"#;
+    let t = ok_token(payload);
+    assert_eq!(
+        check(&t, &rules()),
+        Err(Error::Decode(DecodeError::Json {
+            segment: Segment::Payload,
+            error: JsonError::DuplicateMember("sub".into())
+        }))
+    );
+    let jws = tessera::verify_jws(&t, &key(), &rules()).unwrap();
+    assert_eq!(jws.payload(), payload.as_bytes());
+    assert_eq!(jws.algorithm(), Algorithm::HS256);
+    assert_eq!(jws.header().unwrap().alg, "HS256");
+    let forged = with_segment(2, |s| {
+        let first = if s.starts_with('A') { "B" } else { "A" };
+        format!("{first}{}", &s[1..])
+    });
+    assert_eq!(
+        tessera::verify_jws(&forged, &key(), &rules()).err(),
+        Some(Error::Signature(SignatureError::Invalid))
     );
 }
 

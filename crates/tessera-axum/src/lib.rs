@@ -1,7 +1,9 @@
 //! Bearer-token authentication (RFC 6750) for [axum] 0.8, verifying tessera JWTs.
 //!
-//! - [`BearerAuth`] holds the realm, the key set ([`tessera::VerifierSet`], one verifier per `kid`,
-//!   replaceable at run time for key rotation) and the [`tessera::Validation`] rules.
+//! - [`BearerAuth`] holds the realm, the key source ([`KeySource`]: a static
+//!   [`tessera::VerifierSet`], one verifier per `kid`, replaceable at run time for key rotation; or
+//!   an issuer's [`RemoteJwks`], fetched, cached and refreshed by `tessera-jwks`) and the
+//!   [`tessera::Validation`] rules.
 //! - [`Bearer<T>`] is an extractor: it reads `Authorization: Bearer <token>` (RFC 6750 §2.1),
 //!   verifies the token and hands the handler its claims deserialized as `T`.
 //! - [`Scoped<S, T>`] does the same and also requires the scope named by `S` ([`Scope`]) in the
@@ -14,8 +16,10 @@
 //! with `error="invalid_token"` and a short `error_description` taken from the kind of the
 //! library's error; a token lacking a required scope gives `403` with `error="insufficient_scope"`
 //! and `scope="..."`; a malformed `Authorization` header (two tokens, characters outside token68,
-//! several `Authorization` fields) gives `400` with `error="invalid_request"`. Neither the header
-//! nor the JSON body ever echoes the token.
+//! several `Authorization` fields) gives `400` with `error="invalid_request"`. With a remote key
+//! source, no usable key set (the issuer's JWKS unreachable and no cached copy allowed to serve)
+//! gives `503` with `Retry-After` and `error="temporarily_unavailable"`, never `401`: the token may
+//! be fine. Neither the header nor the JSON body ever echoes the token.
 //!
 //! ```
 //! use axum::{Router, body::Body, http::{Request, StatusCode}, routing::get};
@@ -37,7 +41,7 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let key = Jwk::oct(b"an HS256 secret of thirty-two bytes or more".to_vec()).with_kid("k1");
 //! let mut keys = VerifierSet::new();
-//! keys.insert(tessera::verifier(&key, Algorithm::HS256)?);
+//! keys.insert(tessera::verifier(&key, Algorithm::HS256)?)?;
 //! let auth = BearerAuth::new("example", keys, Validation::new());
 //!
 //! let app = Router::new()
@@ -64,11 +68,16 @@
 
 #![forbid(unsafe_code)]
 
+mod error;
+
+pub use error::{AuthError, AuthErrorKind};
+use error::{describe, quotable};
+
 use axum::extract::{FromRef, FromRequestParts};
 use axum::response::{IntoResponse, Response};
-use http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::header::AUTHORIZATION;
 use http::request::Parts;
-use http::{HeaderMap, HeaderValue, Request, StatusCode};
+use http::{HeaderMap, Request};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::borrow::Cow;
@@ -78,13 +87,14 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::task::{Context, Poll};
-use tessera::{DecodeError, Error, Validation, ValidationError, VerifierSet};
+use tessera::{Error, Validation, Verified, VerifierSet};
+pub use tessera_jwks::{JwksConfig, JwksError, RemoteJwks, VerifyError};
 use tower::{Layer, Service};
 
-/// Verifies bearer tokens: the realm of the challenge, the key set and the validation rules.
+/// Verifies bearer tokens: the realm of the challenge, the key source and the validation rules.
 ///
-/// Cheap to clone (one `Arc`); clones share the key set, so [`BearerAuth::replace_keys`] on one
-/// is seen by all, which is how a running service rotates keys.
+/// Cheap to clone (one `Arc`); clones share the key source, so [`BearerAuth::replace_keys`] on
+/// one is seen by all, which is how a running service rotates keys.
 #[derive(Clone)]
 pub struct BearerAuth {
     inner: Arc<Inner>,
@@ -93,7 +103,19 @@ pub struct BearerAuth {
 struct Inner {
     realm: Arc<str>,
     validation: Validation,
-    keys: RwLock<Arc<VerifierSet>>,
+    keys: RwLock<KeySource>,
+}
+
+/// Where [`BearerAuth`] finds its keys.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum KeySource {
+    /// A set held in memory, replaced by [`BearerAuth::replace_keys`].
+    Static(Arc<VerifierSet>),
+    /// An issuer's JWK Set fetched and cached by [`tessera_jwks::RemoteJwks`]: a token with an
+    /// unknown `kid` may cause a refetch (bounded by its cooldown), and when no usable set can be
+    /// had the answer is `503`, not `401` ([`AuthErrorKind::KeysUnavailable`]).
+    Remote(RemoteJwks),
 }
 
 impl fmt::Debug for BearerAuth {
@@ -101,7 +123,7 @@ impl fmt::Debug for BearerAuth {
         f.debug_struct("BearerAuth")
             .field("realm", &self.inner.realm)
             .field("validation", &self.inner.validation)
-            .field("keys", &self.keys().len())
+            .field("keys", &self.source())
             .finish()
     }
 }
@@ -112,11 +134,21 @@ impl BearerAuth {
     /// `realm` goes into every challenge as a quoted string; characters that cannot appear there
     /// (`"`, `\`, control and non-ASCII characters) are dropped.
     pub fn new(realm: &str, keys: VerifierSet, validation: Validation) -> Self {
+        BearerAuth::with_source(realm, KeySource::Static(Arc::new(keys)), validation)
+    }
+
+    /// Tokens are verified with an issuer's remote JWK Set (see [`KeySource::Remote`]).
+    pub fn remote(realm: &str, keys: RemoteJwks, validation: Validation) -> Self {
+        BearerAuth::with_source(realm, KeySource::Remote(keys), validation)
+    }
+
+    /// Tokens are verified with the keys of `source`.
+    pub fn with_source(realm: &str, source: KeySource, validation: Validation) -> Self {
         BearerAuth {
             inner: Arc::new(Inner {
                 realm: quotable(realm).into(),
                 validation,
-                keys: RwLock::new(Arc::new(keys)),
+                keys: RwLock::new(source),
             }),
         }
     }
@@ -131,8 +163,8 @@ impl BearerAuth {
         &self.inner.validation
     }
 
-    /// The current key set.
-    pub fn keys(&self) -> Arc<VerifierSet> {
+    /// The key source now in use.
+    pub fn source(&self) -> KeySource {
         self.inner
             .keys
             .read()
@@ -140,16 +172,28 @@ impl BearerAuth {
             .clone()
     }
 
-    /// Replaces the key set (key rotation); requests already being verified finish with the old one.
+    /// The current static key set; empty when the keys come from a [`KeySource::Remote`].
+    pub fn keys(&self) -> Arc<VerifierSet> {
+        match self.source() {
+            KeySource::Static(set) => set,
+            KeySource::Remote(_) => Arc::new(VerifierSet::new()),
+        }
+    }
+
+    /// Replaces the key source with a static set (key rotation); requests already being
+    /// verified finish with the old one.
     pub fn replace_keys(&self, keys: VerifierSet) {
         *self
             .inner
             .keys
             .write()
-            .unwrap_or_else(PoisonError::into_inner) = Arc::new(keys);
+            .unwrap_or_else(PoisonError::into_inner) = KeySource::Static(Arc::new(keys));
     }
 
     /// Reads the bearer token from `headers`, verifies it and deserializes its claims.
+    ///
+    /// Synchronous: with a [`KeySource::Remote`] only the cached set is used, nothing is
+    /// fetched; the extractors and the layer use [`BearerAuth::authorize_async`].
     pub fn authenticate<T: DeserializeOwned>(&self, headers: &HeaderMap) -> Result<T, AuthError> {
         self.authorize(headers, &[] as &[&str])
     }
@@ -164,16 +208,57 @@ impl BearerAuth {
         self.verify_token(token, scopes)
     }
 
-    /// Verifies a token already taken out of a request, checks `scopes`, deserializes the claims.
+    /// Verifies a token already taken out of a request, checks `scopes`, deserializes the claims
+    /// (synchronous, as [`BearerAuth::authenticate`]).
     pub fn verify_token<T: DeserializeOwned>(
         &self,
         token: &str,
         scopes: &[impl AsRef<str>],
     ) -> Result<T, AuthError> {
-        let keys = self.keys();
-        let verified = keys
-            .verify(token, &self.inner.validation)
-            .map_err(|e| self.invalid_token(e))?;
+        let verified = match self.source() {
+            KeySource::Static(keys) => keys
+                .verify(token, &self.inner.validation)
+                .map_err(|e| self.invalid_token(e))?,
+            KeySource::Remote(jwks) => jwks
+                .verify_cached(token, &self.inner.validation)
+                .map_err(|e| self.remote_error(e))?,
+        };
+        self.finish(&verified, scopes)
+    }
+
+    /// Like [`BearerAuth::authorize`]; with a [`KeySource::Remote`] it may fetch the key set.
+    pub async fn authorize_async<T: DeserializeOwned>(
+        &self,
+        headers: &HeaderMap,
+        scopes: &[impl AsRef<str>],
+    ) -> Result<T, AuthError> {
+        let token = bearer_token(headers).map_err(|kind| self.error(kind))?;
+        self.verify_token_async(token, scopes).await
+    }
+
+    /// Like [`BearerAuth::verify_token`]; with a [`KeySource::Remote`] it may fetch the key set.
+    pub async fn verify_token_async<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        scopes: &[impl AsRef<str>],
+    ) -> Result<T, AuthError> {
+        match self.source() {
+            KeySource::Remote(jwks) => {
+                let verified = jwks
+                    .verify(token, &self.inner.validation)
+                    .await
+                    .map_err(|e| self.remote_error(e))?;
+                self.finish(&verified, scopes)
+            }
+            KeySource::Static(_) => self.verify_token(token, scopes),
+        }
+    }
+
+    fn finish<T: DeserializeOwned>(
+        &self,
+        verified: &Verified<'_>,
+        scopes: &[impl AsRef<str>],
+    ) -> Result<T, AuthError> {
         if !scopes.is_empty() {
             let granted: ScopeClaim = verified.claims().map_err(|_| {
                 self.error(AuthErrorKind::InvalidToken(Cow::Borrowed(
@@ -195,6 +280,19 @@ impl BearerAuth {
         verified.claims().map_err(|e| self.invalid_token(e))
     }
 
+    fn remote_error(&self, e: VerifyError) -> AuthError {
+        match e {
+            VerifyError::Token(e) => self.invalid_token(e),
+            VerifyError::Keys(e) => {
+                let mut err = self.error(AuthErrorKind::KeysUnavailable);
+                err.keys = Some(Box::new(e));
+                err
+            }
+            // A kind added later: treated as the keys' fault, never the client's.
+            _ => self.error(AuthErrorKind::KeysUnavailable),
+        }
+    }
+
     fn invalid_token(&self, e: Error) -> AuthError {
         let mut err = self.error(AuthErrorKind::InvalidToken(describe(&e)));
         err.cause = Some(e);
@@ -206,6 +304,7 @@ impl BearerAuth {
             realm: self.inner.realm.clone(),
             kind,
             cause: None,
+            keys: None,
         }
     }
 }
@@ -214,180 +313,6 @@ impl BearerAuth {
 struct ScopeClaim {
     #[serde(default)]
     scope: Option<String>,
-}
-
-/// Keeps the characters allowed in a quoted-string that RFC 6750 §3 allows in its parameters
-/// (`%x20-21 / %x23-5B / %x5D-7E`).
-fn quotable(s: &str) -> String {
-    s.chars()
-        .filter(|c| matches!(c, ' '..='~') && *c != '"' && *c != '\\')
-        .collect()
-}
-
-/// The short, fixed description of a verification failure: it names the kind of failure and never
-/// copies anything out of the token.
-fn describe(e: &Error) -> Cow<'static, str> {
-    Cow::Borrowed(match e {
-        Error::Decode(d) => match d {
-            DecodeError::TooLarge { .. } => "the token is too large",
-            DecodeError::AlgNone | DecodeError::AlgorithmMismatch { .. } => {
-                "the token algorithm is not accepted"
-            }
-            DecodeError::TypeMismatch { .. } => "the token type is not accepted",
-            DecodeError::UnknownKeyId(_) => "the token is signed with an unknown key",
-            DecodeError::MissingKeyId => "the token names no key",
-            _ => "the token is malformed",
-        },
-        Error::Signature(_) => "the token signature is invalid",
-        Error::Validation(v) => match v {
-            ValidationError::Expired { .. } => "the token expired",
-            ValidationError::NotYetValid { .. } => "the token is not valid yet",
-            ValidationError::IssuedInFuture { .. } => "the token is issued in the future",
-            ValidationError::MissingClaim(c) => {
-                return Cow::Owned(format!("the token lacks the {} claim", c.name()));
-            }
-            ValidationError::InvalidClaim(c) => {
-                return Cow::Owned(format!("the token has an invalid {} claim", c.name()));
-            }
-            ValidationError::Issuer => "the token issuer is not accepted",
-            ValidationError::Audience | ValidationError::UnexpectedAudience => {
-                "the token audience is not accepted"
-            }
-            ValidationError::Subject => "the token subject is not accepted",
-            _ => "the token claims are not accepted",
-        },
-        Error::Claims(_) => "the token claims do not have the expected form",
-        _ => "the token is invalid",
-    })
-}
-
-/// Why a request was refused; its [`IntoResponse`] gives the RFC 6750 §3 response.
-#[derive(Debug)]
-pub struct AuthError {
-    realm: Arc<str>,
-    kind: AuthErrorKind,
-    cause: Option<Error>,
-}
-
-/// The RFC 6750 §3 categories of [`AuthError`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum AuthErrorKind {
-    /// No bearer credentials (no `Authorization` header, or another scheme): `401`, challenge without error code.
-    MissingToken,
-    /// The `Authorization` header is malformed: `400`, `error="invalid_request"`.
-    InvalidRequest(&'static str),
-    /// The token is malformed, expired, wrongly signed or otherwise refused: `401`, `error="invalid_token"`.
-    InvalidToken(Cow<'static, str>),
-    /// The token lacks these scopes (space-separated): `403`, `error="insufficient_scope"`.
-    InsufficientScope {
-        /// The missing scopes.
-        scope: String,
-    },
-}
-
-impl AuthError {
-    /// The category.
-    pub fn kind(&self) -> &AuthErrorKind {
-        &self.kind
-    }
-
-    /// The library's error when a token was refused, for logging. Its message may quote short,
-    /// clipped pieces of the token header (a `kid`, say): do not send it to the client.
-    pub fn cause(&self) -> Option<&Error> {
-        self.cause.as_ref()
-    }
-
-    /// The HTTP status: 400, 401 or 403.
-    pub fn status(&self) -> StatusCode {
-        match self.kind {
-            AuthErrorKind::InvalidRequest(_) => StatusCode::BAD_REQUEST,
-            AuthErrorKind::InsufficientScope { .. } => StatusCode::FORBIDDEN,
-            AuthErrorKind::MissingToken | AuthErrorKind::InvalidToken(_) => {
-                StatusCode::UNAUTHORIZED
-            }
-        }
-    }
-
-    /// The RFC 6750 error code, if any (none when no credentials were sent).
-    pub fn code(&self) -> Option<&'static str> {
-        match self.kind {
-            AuthErrorKind::MissingToken => None,
-            AuthErrorKind::InvalidRequest(_) => Some("invalid_request"),
-            AuthErrorKind::InvalidToken(_) => Some("invalid_token"),
-            AuthErrorKind::InsufficientScope { .. } => Some("insufficient_scope"),
-        }
-    }
-
-    /// The human-readable `error_description`.
-    pub fn description(&self) -> &str {
-        match &self.kind {
-            AuthErrorKind::MissingToken => "a bearer token is required",
-            AuthErrorKind::InvalidRequest(d) => d,
-            AuthErrorKind::InvalidToken(d) => d,
-            AuthErrorKind::InsufficientScope { .. } => "the token lacks a required scope",
-        }
-    }
-
-    /// The `WWW-Authenticate` challenge.
-    pub fn challenge(&self) -> String {
-        let mut c = format!("Bearer realm=\"{}\"", self.realm);
-        if let Some(code) = self.code() {
-            c.push_str(&format!(
-                ", error=\"{code}\", error_description=\"{}\"",
-                quotable(self.description())
-            ));
-        }
-        if let AuthErrorKind::InsufficientScope { scope } = &self.kind {
-            c.push_str(&format!(", scope=\"{scope}\""));
-        }
-        c
-    }
-}
-
-impl fmt::Display for AuthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.code() {
-            Some(code) => write!(f, "{code}: {}", self.description()),
-            None => f.write_str(self.description()),
-        }
-    }
-}
-
-impl std::error::Error for AuthError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.cause
-            .as_ref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
-    }
-}
-
-#[derive(serde::Serialize)]
-struct ErrorBody<'a> {
-    error: &'a str,
-    error_description: &'a str,
-}
-
-impl IntoResponse for AuthError {
-    fn into_response(self) -> Response {
-        let body = ErrorBody {
-            error: self.code().unwrap_or("unauthorized"),
-            error_description: self.description(),
-        };
-        let mut res = (self.status(), axum::Json(body)).into_response();
-        let headers = res.headers_mut();
-        // The challenge holds only the realm, fixed descriptions and scope names, all filtered to
-        // quoted-string characters, so it is always a valid header value.
-        if let Ok(v) = HeaderValue::from_str(&self.challenge()) {
-            headers.insert(WWW_AUTHENTICATE, v);
-        }
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("application/json; charset=utf-8"),
-        );
-        res
-    }
 }
 
 /// The token of `Authorization: Bearer <token>` (RFC 6750 §2.1): the scheme is matched
@@ -455,7 +380,8 @@ where
             return Ok(verified);
         }
         BearerAuth::from_ref(state)
-            .authenticate(&parts.headers)
+            .authorize_async(&parts.headers, &[] as &[&str])
+            .await
             .map(Bearer)
     }
 }
@@ -491,7 +417,8 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, AuthError> {
         BearerAuth::from_ref(state)
-            .authorize(&parts.headers, &[S::NAME])
+            .authorize_async(&parts.headers, &[S::NAME])
+            .await
             .map(|claims| Scoped(claims, PhantomData))
     }
 }
@@ -586,8 +513,9 @@ pub type BearerFuture<E> = Pin<Box<dyn Future<Output = Result<Response, E>> + Se
 
 impl<S, T, B> Service<Request<B>> for BearerService<S, T>
 where
-    S: Service<Request<B>, Response = Response>,
+    S: Service<Request<B>, Response = Response> + Clone + Send + 'static,
     S::Future: Send + 'static,
+    B: Send + 'static,
     T: DeserializeOwned + Clone + Send + Sync + 'static,
 {
     type Response = Response;
@@ -599,20 +527,23 @@ where
     }
 
     fn call(&mut self, mut req: Request<B>) -> Self::Future {
-        match self
-            .layer
-            .auth
-            .authorize::<T>(req.headers(), &self.layer.scopes[..])
-        {
-            Ok(claims) => {
-                req.extensions_mut().insert(Bearer(claims));
-                Box::pin(self.inner.call(req))
+        // The service that was polled ready goes into the future; a clone stays for the next call.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let layer = self.layer.clone();
+        Box::pin(async move {
+            match layer
+                .auth
+                .authorize_async::<T>(req.headers(), &layer.scopes[..])
+                .await
+            {
+                Ok(claims) => {
+                    req.extensions_mut().insert(Bearer(claims));
+                    inner.call(req).await
+                }
+                Err(e) => Ok(e.into_response()),
             }
-            Err(e) => {
-                let res = e.into_response();
-                Box::pin(async move { Ok(res) })
-            }
-        }
+        })
     }
 }
 

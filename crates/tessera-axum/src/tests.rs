@@ -2,6 +2,8 @@ use super::*;
 use axum::Router;
 use axum::body::Body;
 use axum::routing::get;
+use http::header::WWW_AUTHENTICATE;
+use http::{HeaderValue, StatusCode};
 use serde::Serialize;
 use tessera::{Algorithm, Clock, Encoder, Jwk};
 use tower::ServiceExt;
@@ -28,7 +30,8 @@ fn key(kid: &str, secret: u8) -> Jwk {
 fn keys(list: &[Jwk]) -> VerifierSet {
     let mut set = VerifierSet::new();
     for k in list {
-        set.insert(tessera::verifier(k, Algorithm::HS256).unwrap());
+        set.insert(tessera::verifier(k, Algorithm::HS256).unwrap())
+            .unwrap();
     }
     set
 }

@@ -134,8 +134,19 @@ pub struct SignArgs {
 #[command(after_help = EXIT_STATUS)]
 pub struct VerifyArgs {
     /// Key file: JWK, JWK Set or PEM; a private key verifies with its public half.
-    #[arg(long, value_name = "FILE")]
-    pub key: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["jwks_url", "issuer"])]
+    pub key: Option<PathBuf>,
+    /// Fetch the issuer's JWK Set from this URL instead of --key (https unless --allow-http).
+    #[arg(long, value_name = "URL", conflicts_with_all = ["key", "issuer", "kid", "jws"])]
+    pub jwks_url: Option<String>,
+    /// Find the keys by discovery of this issuer (OpenID Connect, then RFC 8414); the token's
+    /// iss must be this issuer.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["key", "jwks_url", "kid", "jws"])]
+    pub issuer: Option<String>,
+    /// Allow plain http for --jwks-url and --issuer (loopback tests only: keys fetched in clear
+    /// can be replaced on the way).
+    #[arg(long)]
+    pub allow_http: bool,
     /// Algorithm to accept (default: the key's alg member, or the one its type implies).
     /// The token's header never chooses it.
     #[arg(long, value_name = "ALG", value_parser = algorithms())]
@@ -252,9 +263,12 @@ pub enum ReportFormat {
 /// Arguments of `compare`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "The default run covers everything in under a minute on 2 cores (release build); \
---precise takes about five. Figures are medians of several samples on this machine, in one run: read \
-them as ratios, not absolutes. Exit status: 0 done; 2 usage error or unwritable --out."
+    after_help = "Subjects of one algorithm, key and operation (tessera on every backend, each backend's raw \
+primitive, the peers) are timed together in interleaved rounds of short batches, shuffled per round; \
+figures are medians over the rounds with ~95% intervals, ratios medians of per-round ratios, and a \
+record whose interval stays wide is marked unstable. The default run takes about 80 s on 2 cores \
+(release build); --precise about five minutes. The machine may be shared: read the figures as ratios \
+within a run. Exit status: 0 done; 2 usage error or unwritable --out."
 )]
 pub struct CompareArgs {
     /// Only these algorithms (repeatable; default: all).
@@ -266,19 +280,31 @@ pub struct CompareArgs {
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
-    /// Also write report.txt, report.md, report.csv, report.json and verify.svg, sign.svg,
-    /// token-size.svg into this directory (created if missing).
+    /// Also write report.txt, report.md, report.csv, report.json, report.html and the SVG charts
+    /// (one per algorithm family, verify.svg, sign.svg, token-size.svg) into this directory
+    /// (created if missing); with --repeat, stability.txt, stability.json and every run's
+    /// records (run-1.json ...) too.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Longer sampling, for steadier figures (about five minutes).
+    /// More rounds and longer batches, for steadier figures (about five minutes).
     #[arg(long)]
     pub precise: bool,
     /// Add the peer libraries (jsonwebtoken with both providers, jwt-simple, jwt-compact) to the run.
     #[arg(long)]
     pub peers: bool,
-    /// Skip key generation (RSA key generation dominates the run's variance).
+    /// Skip key generation.
     #[arg(long)]
     pub no_keygen: bool,
+    /// Run the comparison N times back to back and print how many records agree between the
+    /// runs within 5% and 10%, for the medians and for the ratios; the report is the last run's.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub repeat: u32,
+    /// Seed of the shuffled round order (run i of --repeat uses SEED + i).
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u64>,
+    /// Measuring time target of one run, in seconds (default 75; --precise 300).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub seconds: Option<u64>,
 }
 
 /// Arguments of `completions`.

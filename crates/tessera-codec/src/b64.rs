@@ -2,18 +2,11 @@
 //!
 //! Decoding refuses padding, characters of the standard alphabet (`+`, `/`), whitespace and
 //! non-canonical trailing bits, so every byte string has exactly one accepted encoding.
+//!
+//! The work is done by `base64-simd` (AVX2, SSSE3 or NEON when the CPU has them, picked at run
+//! time; a table-driven loop otherwise), which checks all of the above itself.
 
-use base64::Engine as _;
-use base64::alphabet::URL_SAFE;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-
-const ENGINE: GeneralPurpose = GeneralPurpose::new(
-    &URL_SAFE,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(false)
-        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
-        .with_decode_allow_trailing_bits(false),
-);
+use base64_simd::{Out, URL_SAFE_NO_PAD as ENGINE};
 
 /// The input is not strict base64url without padding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -40,12 +33,14 @@ pub const fn encoded_len(len: usize) -> usize {
 
 /// Encodes `bytes` as base64url without padding.
 pub fn encode(bytes: &[u8]) -> String {
-    ENGINE.encode(bytes)
+    let mut out = String::with_capacity(encoded_len(bytes.len()));
+    encode_to(bytes, &mut out);
+    out
 }
 
 /// Appends the base64url encoding of `bytes` to `out`.
 pub fn encode_to(bytes: &[u8], out: &mut String) {
-    ENGINE.encode_string(bytes, out);
+    ENGINE.encode_append(bytes, out);
 }
 
 /// Decodes strict base64url into a new vector.
@@ -55,18 +50,14 @@ pub fn decode(encoded: &[u8]) -> Result<Vec<u8>, Base64Error> {
     Ok(out)
 }
 
-/// Appends the decoding of `encoded` to `out`.
+/// Appends the decoding of `encoded` to `out`; on error `out` is left as it was.
 pub fn decode_to(encoded: &[u8], out: &mut Vec<u8>) -> Result<(), Base64Error> {
     let len = decoded_len(encoded.len()).ok_or(Base64Error)?;
     let start = out.len();
-    // Exactly the decoded length, decoded in place: `decode_vec` would grow the vector to its
-    // own larger estimate and reallocate a buffer that was already big enough.
-    out.resize(start + len, 0);
-    let written = out
-        .get_mut(start..)
-        .map(|dst| ENGINE.decode_slice(encoded, dst));
-    match written {
-        Some(Ok(n)) if n == len => Ok(()),
+    // Exactly the decoded length: a buffer that is already big enough is never reallocated.
+    out.reserve_exact(len);
+    match ENGINE.decode_append(encoded, out) {
+        Ok(()) if out.len() == start + len => Ok(()),
         _ => {
             out.truncate(start);
             Err(Base64Error)
@@ -78,8 +69,12 @@ pub fn decode_to(encoded: &[u8], out: &mut Vec<u8>) -> Result<(), Base64Error> {
 /// [`decoded_len`] bytes; a shorter one is an error, never a panic.
 pub fn decode_slice(encoded: &[u8], buf: &mut [u8]) -> Result<usize, Base64Error> {
     let len = decoded_len(encoded.len()).ok_or(Base64Error)?;
+    // `get_mut` first: the engine asserts the room it needs, and that must never fire.
     let dst = buf.get_mut(..len).ok_or(Base64Error)?;
-    ENGINE.decode_slice(encoded, dst).map_err(|_| Base64Error)
+    ENGINE
+        .decode(encoded, Out::from_slice(dst))
+        .map(|decoded| decoded.len())
+        .map_err(|_| Base64Error)
 }
 
 #[cfg(test)]
@@ -128,6 +123,36 @@ mod tests {
     #[test]
     fn rejects_impossible_length() {
         assert_eq!(decode(b"YWJjZ"), Err(Base64Error));
+    }
+
+    /// Every byte outside the alphabet is refused at every position, on the vector path (long
+    /// inputs) and on the scalar one (short inputs and tails).
+    #[test]
+    fn rejects_every_foreign_byte_everywhere() {
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let valid = encode(&(0..=255).collect::<Vec<u8>>());
+        for len in [2, 3, 4, 8, 11, 40, 64, 100] {
+            let base = &valid.as_bytes()[..len];
+            assert!(decode(base).is_ok(), "{len}");
+            for byte in (0..=255u8).filter(|b| !alphabet.contains(b)) {
+                for pos in 0..len {
+                    let mut bad = base.to_vec();
+                    bad[pos] = byte;
+                    assert_eq!(decode(&bad), Err(Base64Error), "{len} {pos} {byte:#x}");
+                    let mut buf = [0u8; 100];
+                    assert_eq!(decode_slice(&bad, &mut buf), Err(Base64Error));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn failed_decode_leaves_the_buffer_alone() {
+        let mut out = b"kept".to_vec();
+        assert_eq!(decode_to(b"YR", &mut out), Err(Base64Error));
+        assert_eq!(out, b"kept");
+        assert_eq!(decode_to(b"YWJj", &mut out), Ok(()));
+        assert_eq!(out, b"keptabc");
     }
 
     #[test]

@@ -52,15 +52,16 @@ impl Claim {
 
     /// Parses a member name.
     pub fn from_name(name: &str) -> Option<Claim> {
-        // A match, not a search of `ALL`: this runs for every top-level member of every token.
-        Some(match name {
-            "iss" => Claim::Iss,
-            "sub" => Claim::Sub,
-            "aud" => Claim::Aud,
-            "exp" => Claim::Exp,
-            "nbf" => Claim::Nbf,
-            "iat" => Claim::Iat,
-            "jti" => Claim::Jti,
+        // A match on the bytes, not a search of `ALL`: this runs for every top-level member of
+        // every token.
+        Some(match name.as_bytes() {
+            b"iss" => Claim::Iss,
+            b"sub" => Claim::Sub,
+            b"aud" => Claim::Aud,
+            b"exp" => Claim::Exp,
+            b"nbf" => Claim::Nbf,
+            b"iat" => Claim::Iat,
+            b"jti" => Claim::Jti,
             _ => return None,
         })
     }
@@ -162,15 +163,28 @@ pub(crate) fn numeric_date(v: RawValue<'_>) -> Option<i64> {
     if v.kind != Kind::Number {
         return None;
     }
-    let text = std::str::from_utf8(v.raw).ok()?;
-    let secs = if text.bytes().all(|b| b.is_ascii_digit()) {
-        text.parse::<i64>().ok()?
-    } else {
-        let f = text.parse::<f64>().ok()?;
-        if !f.is_finite() || f < 0.0 || f > MAX_NUMERIC_DATE as f64 {
-            return None;
+    let text = v.raw;
+    // The usual form, whole seconds of at most 12 digits (MAX_NUMERIC_DATE has 12), is read in
+    // one loop; anything else (fractions, exponents, signs, long digit runs) through `f64`.
+    let digits = text.as_bytes();
+    let mut whole = 0i64;
+    let mut all_digits = (1..=12).contains(&digits.len());
+    for &d in digits {
+        let v = d.wrapping_sub(b'0');
+        all_digits &= v < 10;
+        whole = whole.wrapping_mul(10).wrapping_add(i64::from(v));
+    }
+    let whole = all_digits.then_some(whole);
+    let secs = match whole {
+        Some(n) => n,
+        None if text.bytes().all(|b| b.is_ascii_digit()) => text.parse::<i64>().ok()?,
+        None => {
+            let f = text.parse::<f64>().ok()?;
+            if !f.is_finite() || f < 0.0 || f > MAX_NUMERIC_DATE as f64 {
+                return None;
+            }
+            f.trunc() as i64
         }
-        f.trunc() as i64
     };
     (0..=MAX_NUMERIC_DATE).contains(&secs).then_some(secs)
 }
@@ -190,6 +204,7 @@ pub(crate) struct RawRegistered<'a> {
 
 impl<'a> RawRegistered<'a> {
     /// Records one top-level member of the payload.
+    #[inline]
     pub fn member(&mut self, name: &str, value: RawValue<'a>) {
         let Some(claim) = Claim::from_name(name) else {
             return;
@@ -235,7 +250,8 @@ mod tests {
     fn date(s: &str) -> Option<i64> {
         numeric_date(RawValue {
             kind: Kind::Number,
-            raw: s.as_bytes(),
+            raw: s,
+            escaped: false,
         })
     }
 
@@ -249,13 +265,28 @@ mod tests {
         assert_eq!(date("1e300"), None);
         assert_eq!(date("99999999999999999999999"), None);
         assert_eq!(date("253402300800"), None);
+        assert_eq!(date("999999999999"), None);
+        assert_eq!(date("253402300799"), Some(MAX_NUMERIC_DATE));
+        assert_eq!(date("0001300819380"), Some(1_300_819_380));
+        assert_eq!(date("1300819380e0"), Some(1_300_819_380));
         assert_eq!(
             numeric_date(RawValue {
                 kind: Kind::String,
-                raw: b"1300819380"
+                raw: "1300819380",
+                escaped: false,
             }),
             None
         );
+    }
+
+    #[test]
+    fn claim_names() {
+        for claim in Claim::ALL {
+            assert_eq!(Claim::from_name(claim.name()), Some(claim));
+        }
+        for name in ["", "is", "isss", "ISS", "iss ", "role", "é"] {
+            assert_eq!(Claim::from_name(name), None, "{name}");
+        }
     }
 
     #[test]

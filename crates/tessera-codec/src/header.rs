@@ -62,7 +62,7 @@ impl Header {
                 _ => {
                     let raw = match v.kind {
                         Kind::String => v.as_str().map(|s| Value::String(s.into_owned())),
-                        _ => serde_json::from_slice(v.raw).ok(),
+                        _ => serde_json::from_str(v.raw).ok(),
                     };
                     h.extra.insert(name.to_owned(), raw.unwrap_or(Value::Null));
                 }

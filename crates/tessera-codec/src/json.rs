@@ -4,22 +4,17 @@
 //! RFC 7519 §4: tessera rejects rather than keeping the last), bounds nesting depth without
 //! deep recursion risk, and hands back the raw spans of the top-level members so that the header
 //! and the registered claims are read without a second parse.
+//!
+//! It is built to cost little beside the caller's own deserialization: UTF-8 is checked once
+//! for the whole document (then every span is a `&str` for free), string bodies are skipped
+//! eight bytes at a time, member names are compared as integers, and the top-level callback is
+//! inlined.
 
 use crate::error::JsonError;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-/// Bytes that can stand in a string without ending it, escaping or being checked: printable
-/// ASCII other than `"` and `\`.
-static PLAIN: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0x20;
-    while c < 0x80 {
-        t[c] = c != b'"' as usize && c != b'\\' as usize;
-        c += 1;
-    }
-    t
-};
+pub(crate) mod de;
 
 /// Nesting depth limit that no configuration can exceed; keeps recursion well inside any thread stack.
 pub const MAX_DEPTH_CAP: usize = 256;
@@ -36,11 +31,13 @@ pub(crate) enum Kind {
 }
 
 /// A validated JSON value as it stands in the input. For strings, `raw` is the text between the
-/// quotes, still escaped; for the others it is the whole value.
+/// quotes, still escaped (`escaped` says whether it has escapes); for the others it is the whole
+/// value.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct RawValue<'a> {
     pub kind: Kind,
-    pub raw: &'a [u8],
+    pub raw: &'a str,
+    pub escaped: bool,
 }
 
 impl<'a> RawValue<'a> {
@@ -49,66 +46,125 @@ impl<'a> RawValue<'a> {
         if self.kind != Kind::String {
             return None;
         }
-        str_value(self.raw)
-    }
-}
-
-/// The value of a validated, still-escaped JSON string body.
-pub(crate) fn str_value(raw: &[u8]) -> Option<Cow<'_, str>> {
-    if raw.contains(&b'\\') {
-        unescape(raw).map(Cow::Owned)
-    } else {
-        std::str::from_utf8(raw).ok().map(Cow::Borrowed)
+        if self.escaped {
+            unescape(self.raw).map(Cow::Owned)
+        } else {
+            Some(Cow::Borrowed(self.raw))
+        }
     }
 }
 
 /// Checks that `bytes` is exactly one JSON object under the rules above, calling `member` for
 /// each top-level member with its name (unescaped) and raw value.
+///
+/// UTF-8 is checked first, over the whole document: invalid UTF-8 anywhere is
+/// [`JsonError::Utf8`], before any syntax error.
 pub(crate) fn scan_object<'a>(
     bytes: &'a [u8],
     max_depth: usize,
+    member: impl FnMut(&str, RawValue<'a>),
+) -> Result<(), JsonError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| JsonError::Utf8)?;
+    scan_text(text, max_depth, member)
+}
+
+/// [`scan_object`] of a document already known to be UTF-8.
+pub(crate) fn scan_text<'a>(
+    text: &'a str,
+    max_depth: usize,
     mut member: impl FnMut(&str, RawValue<'a>),
 ) -> Result<(), JsonError> {
-    let mut s = Scanner {
-        b: bytes,
-        pos: 0,
-        max_depth: max_depth.min(MAX_DEPTH_CAP),
-    };
-    s.ws();
-    if s.peek() != Some(b'{') {
-        // Distinguish "valid JSON but not an object" from garbage for a clearer error.
-        let start = s.pos;
-        return match s.value(0) {
-            Ok(_) if s.at_end_after_ws() => Err(JsonError::NotAnObject),
-            Ok(_) => Err(s.syntax()),
-            Err(e) if start == s.pos && s.peek().is_none() => Err(e),
-            Err(e) => Err(e),
-        };
-    }
-    s.object(1, Some(&mut member))?;
-    if !s.at_end_after_ws() {
-        return Err(s.syntax());
-    }
-    Ok(())
+    let mut s = Scanner::new(text, max_depth.min(MAX_DEPTH_CAP));
+    let scanned = s.document(&mut member);
+    scanned.map_err(|Fail| s.error())
 }
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `w` that is below `n` (`n` <= 0x80); exact for the lowest
+/// such byte, which is all the scanner reads.
+const fn bytes_below(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(ONES * n as u64) & !w & HIGHS
+}
+
+/// High bit set in each byte of `w` equal to `c`; exact for the lowest such byte.
+const fn bytes_equal(w: u64, c: u8) -> u64 {
+    bytes_below(w ^ (ONES * c as u64), 1)
+}
+
+/// A failed scan; what failed is in [`Scanner::failure`]. A unit error keeps every internal
+/// result in registers, which matters on a path run for each byte.
+struct Fail;
+
+type Step<T> = Result<T, Fail>;
 
 struct Scanner<'a> {
     b: &'a [u8],
+    /// The same bytes, known to be UTF-8: spans between ASCII delimiters slice it for free.
+    text: &'a str,
     pos: usize,
     max_depth: usize,
+    /// Why the scan failed, when it was not a syntax error at `pos`.
+    failure: Option<JsonError>,
 }
 
-type MemberFn<'f, 'a> = Option<&'f mut dyn FnMut(&str, RawValue<'a>)>;
-
 impl<'a> Scanner<'a> {
+    fn new(text: &'a str, max_depth: usize) -> Self {
+        Scanner {
+            b: text.as_bytes(),
+            text,
+            pos: 0,
+            max_depth,
+            failure: None,
+        }
+    }
+
+    /// The error of a failed scan.
+    fn error(&mut self) -> JsonError {
+        self.failure
+            .take()
+            .unwrap_or(JsonError::Syntax { offset: self.pos })
+    }
+
+    /// Fails with another error than a syntax error at the current position.
+    #[cold]
+    fn fail(&mut self, error: JsonError) -> Fail {
+        self.failure = Some(error);
+        Fail
+    }
+
+    /// One object and nothing else but whitespace.
+    fn document(&mut self, member: &mut impl FnMut(&str, RawValue<'a>)) -> Step<()> {
+        self.ws();
+        if self.peek() != Some(b'{') {
+            // Distinguish "valid JSON but not an object" from garbage for a clearer error.
+            self.value(0)?;
+            if self.at_end_after_ws() {
+                return Err(self.fail(JsonError::NotAnObject));
+            }
+            return Err(Fail);
+        }
+        self.object(1, member)?;
+        if self.at_end_after_ws() {
+            Ok(())
+        } else {
+            Err(Fail)
+        }
+    }
+
+    #[inline]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
     }
 
-    fn syntax(&self) -> JsonError {
-        JsonError::Syntax { offset: self.pos }
+    /// The text between two positions the scanner has seen (always at ASCII delimiters).
+    #[inline]
+    fn span(&self, start: usize, end: usize) -> Step<&'a str> {
+        self.text.get(start..end).ok_or(Fail)
     }
 
+    #[inline]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
@@ -120,38 +176,42 @@ impl<'a> Scanner<'a> {
         self.pos == self.b.len()
     }
 
-    fn eat(&mut self, c: u8) -> Result<(), JsonError> {
+    #[inline]
+    fn eat(&mut self, c: u8) -> Step<()> {
         if self.peek() == Some(c) {
             self.pos += 1;
             Ok(())
         } else {
-            Err(self.syntax())
+            Err(Fail)
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Kind, JsonError> {
+    fn value(&mut self, depth: usize) -> Step<Kind> {
         self.ws();
         match self.peek() {
-            Some(b'{') => self.object(depth + 1, None).map(|()| Kind::Object),
+            Some(b'{') => self
+                .object(depth + 1, &mut |_, _| {})
+                .map(|()| Kind::Object),
             Some(b'[') => self.array(depth + 1).map(|()| Kind::Array),
             Some(b'"') => self.string().map(|_| Kind::String),
             Some(b't') => self.literal(b"true").map(|()| Kind::Bool),
             Some(b'f') => self.literal(b"false").map(|()| Kind::Bool),
             Some(b'n') => self.literal(b"null").map(|()| Kind::Null),
             Some(b'-' | b'0'..=b'9') => self.number().map(|()| Kind::Number),
-            _ => Err(self.syntax()),
+            _ => Err(Fail),
         }
     }
 
-    fn literal(&mut self, lit: &[u8]) -> Result<(), JsonError> {
+    fn literal(&mut self, lit: &[u8]) -> Step<()> {
         if self.b.get(self.pos..self.pos + lit.len()) == Some(lit) {
             self.pos += lit.len();
             Ok(())
         } else {
-            Err(self.syntax())
+            Err(Fail)
         }
     }
 
+    #[inline]
     fn digits(&mut self) -> usize {
         let start = self.pos;
         while let Some(b'0'..=b'9') = self.peek() {
@@ -160,7 +220,8 @@ impl<'a> Scanner<'a> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<(), JsonError> {
+    #[inline]
+    fn number(&mut self) -> Step<()> {
         if self.peek() == Some(b'-') {
             self.pos += 1;
         }
@@ -169,12 +230,12 @@ impl<'a> Scanner<'a> {
             Some(b'1'..=b'9') => {
                 self.digits();
             }
-            _ => return Err(self.syntax()),
+            _ => return Err(Fail),
         }
         if self.peek() == Some(b'.') {
             self.pos += 1;
             if self.digits() == 0 {
-                return Err(self.syntax());
+                return Err(Fail);
             }
         }
         if let Some(b'e' | b'E') = self.peek() {
@@ -183,89 +244,111 @@ impl<'a> Scanner<'a> {
                 self.pos += 1;
             }
             if self.digits() == 0 {
-                return Err(self.syntax());
+                return Err(Fail);
             }
         }
         Ok(())
     }
 
-    /// Scans a string starting at its opening quote; returns its body and whether it has escapes.
-    fn string(&mut self) -> Result<(&'a [u8], bool), JsonError> {
+    /// Moves to the next `"`, `\` or control byte of a string body, eight bytes at a time.
+    #[inline(always)]
+    fn skip_plain(&mut self) {
+        while let Some(chunk) = self.b.get(self.pos..self.pos + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            let special = bytes_equal(w, b'"') | bytes_equal(w, b'\\') | bytes_below(w, 0x20);
+            if special != 0 {
+                self.pos += (special.trailing_zeros() / 8) as usize;
+                return;
+            }
+            self.pos += 8;
+        }
+        while let Some(c) = self.peek() {
+            if c == b'"' || c == b'\\' || c < 0x20 {
+                return;
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Scans a string from its opening quote to just past its closing one; its body is
+    /// `start + 1 .. pos - 1`. Returns whether it has escapes. Inlined: most of a document is
+    /// strings, mostly short ones, for which a call would cost as much as the scan.
+    #[inline(always)]
+    fn string(&mut self) -> Step<bool> {
         self.eat(b'"')?;
-        let start = self.pos;
         let mut escaped = false;
-        let mut non_ascii = false;
         loop {
-            // Most of a token's bytes sit in plain runs inside strings: skip them in a tight loop.
-            let rest = self.b.get(self.pos..).unwrap_or_default();
-            self.pos += rest
-                .iter()
-                .position(|&c| !PLAIN[usize::from(c)])
-                .unwrap_or(rest.len());
-            let Some(c) = self.peek() else {
-                return Err(self.syntax());
-            };
-            match c {
-                b'"' => {
-                    let body = &self.b[start..self.pos];
-                    // Only strings can hold non-ASCII bytes (elsewhere they are a syntax error),
-                    // so UTF-8 is checked here, and only when needed.
-                    if non_ascii && std::str::from_utf8(body).is_err() {
-                        return Err(JsonError::Utf8);
-                    }
+            self.skip_plain();
+            match self.peek() {
+                Some(b'"') => {
                     self.pos += 1;
-                    return Ok((body, escaped));
+                    return Ok(escaped);
                 }
-                b'\\' => {
+                Some(b'\\') => {
                     escaped = true;
                     self.pos += 1;
-                    match self.peek() {
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
-                            self.pos += 1
-                        }
-                        Some(b'u') => {
-                            self.pos += 1;
-                            let unit = self.hex4()?;
-                            if (0xD800..0xDC00).contains(&unit) {
-                                // A high surrogate must be followed by an escaped low surrogate.
-                                self.literal(b"\\u")?;
-                                let low = self.hex4()?;
-                                if !(0xDC00..0xE000).contains(&low) {
-                                    return Err(self.syntax());
-                                }
-                            } else if (0xDC00..0xE000).contains(&unit) {
-                                return Err(self.syntax());
-                            }
-                        }
-                        _ => return Err(self.syntax()),
-                    }
+                    self.escape()?;
                 }
-                0..=0x1f => return Err(self.syntax()),
-                _ => {
-                    non_ascii = true;
-                    self.pos += 1;
-                }
+                // A control byte, or the end of the input.
+                _ => return Err(Fail),
             }
         }
     }
 
-    fn hex4(&mut self) -> Result<u32, JsonError> {
-        let digits = self.b.get(self.pos..self.pos + 4).ok_or(self.syntax())?;
+    /// A string whose opening quote is at the current position: its body and whether it has
+    /// escapes.
+    #[inline]
+    fn string_body(&mut self) -> Step<(&'a str, bool)> {
+        let start = self.pos + 1;
+        let escaped = self.string()?;
+        Ok((self.span(start, self.pos - 1)?, escaped))
+    }
+
+    /// Checks one escape, after its backslash.
+    fn escape(&mut self) -> Step<()> {
+        match self.peek() {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 1,
+            Some(b'u') => {
+                self.pos += 1;
+                let unit = self.hex4()?;
+                if (0xD800..0xDC00).contains(&unit) {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    self.literal(b"\\u")?;
+                    let low = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return Err(Fail);
+                    }
+                } else if (0xDC00..0xE000).contains(&unit) {
+                    return Err(Fail);
+                }
+            }
+            _ => return Err(Fail),
+        }
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Step<u32> {
+        let digits = self.b.get(self.pos..self.pos + 4).ok_or(Fail)?;
         let mut v = 0u32;
         for &d in digits {
-            let n = (d as char).to_digit(16).ok_or(self.syntax())?;
-            v = v * 16 + n;
+            v = v * 16 + (d as char).to_digit(16).ok_or(Fail)?;
         }
         self.pos += 4;
         Ok(v)
     }
 
-    fn array(&mut self, depth: usize) -> Result<(), JsonError> {
+    fn too_deep(&mut self, depth: usize) -> Step<()> {
         if depth > self.max_depth {
-            return Err(JsonError::TooDeep {
-                max: self.max_depth,
-            });
+            let max = self.max_depth;
+            return Err(self.fail(JsonError::TooDeep { max }));
         }
+        Ok(())
+    }
+
+    fn array(&mut self, depth: usize) -> Step<()> {
+        self.too_deep(depth)?;
         self.eat(b'[')?;
         self.ws();
         if self.peek() == Some(b']') {
@@ -281,17 +364,30 @@ impl<'a> Scanner<'a> {
                     self.pos += 1;
                     return Ok(());
                 }
-                _ => return Err(self.syntax()),
+                _ => return Err(Fail),
             }
         }
     }
 
-    fn object(&mut self, depth: usize, mut member: MemberFn<'_, 'a>) -> Result<(), JsonError> {
-        if depth > self.max_depth {
-            return Err(JsonError::TooDeep {
-                max: self.max_depth,
-            });
+    /// Up to eight bytes of the input from `start`, as an integer (zero-padded past the end).
+    #[inline]
+    fn word_at(&self, start: usize) -> u64 {
+        if let Some(chunk) = self.b.get(start..start + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            return u64::from_le_bytes(word);
         }
+        let mut word = 0u64;
+        for (i, &b) in self.b.get(start..).unwrap_or_default().iter().enumerate() {
+            word |= u64::from(b) << (8 * i);
+        }
+        word
+    }
+
+    /// An object, calling `member` with each of its members (nested objects pass a no-op, which
+    /// the compiler removes).
+    fn object(&mut self, depth: usize, member: &mut impl FnMut(&str, RawValue<'a>)) -> Step<()> {
+        self.too_deep(depth)?;
         self.eat(b'{')?;
         self.ws();
         if self.peek() == Some(b'}') {
@@ -301,25 +397,42 @@ impl<'a> Scanner<'a> {
         let mut keys = KeySet::default();
         loop {
             self.ws();
-            let (key, escaped) = self.string()?;
-            let name = keys.insert(key, escaped)?;
+            let prefix = self.word_at(self.pos + 1);
+            let (key, escaped) = self.string_body()?;
+            let unescaped = if escaped || !keys.insert_plain(key, prefix) {
+                match keys.insert_slow(key, escaped) {
+                    Ok(name) => name,
+                    Err(e) => return Err(self.fail(e)),
+                }
+            } else {
+                None
+            };
             self.ws();
             self.eat(b':')?;
             self.ws();
-            let start = self.pos;
-            let kind = self.value(depth)?;
-            if let Some(f) = member.as_mut() {
-                let raw = match kind {
-                    Kind::String => &self.b[start + 1..self.pos - 1],
-                    _ => &self.b[start..self.pos],
-                };
-                match name {
-                    Some(n) => f(&n, RawValue { kind, raw }),
-                    None => f(
-                        std::str::from_utf8(key).unwrap_or_default(),
-                        RawValue { kind, raw },
-                    ),
+            let value = if self.peek() == Some(b'"') {
+                let (raw, escaped) = self.string_body()?;
+                RawValue {
+                    kind: Kind::String,
+                    raw,
+                    escaped,
                 }
+            } else {
+                let start = self.pos;
+                // Numbers inline: registered times are most of a payload's non-strings.
+                let kind = match self.peek() {
+                    Some(b'-' | b'0'..=b'9') => self.number().map(|()| Kind::Number)?,
+                    _ => self.value(depth)?,
+                };
+                RawValue {
+                    kind,
+                    raw: self.span(start, self.pos)?,
+                    escaped: false,
+                }
+            };
+            match &unescaped {
+                Some(name) => member(name, value),
+                None => member(key, value),
             }
             self.ws();
             match self.peek() {
@@ -328,63 +441,83 @@ impl<'a> Scanner<'a> {
                     self.pos += 1;
                     return Ok(());
                 }
-                _ => return Err(self.syntax()),
+                _ => return Err(Fail),
             }
         }
     }
 }
 
-/// Member names seen in one object. Small objects with plain names are checked on the stack;
-/// large ones, or any with escaped names, move to a hash set of unescaped names.
+/// Member names seen in one object. Small objects with plain names are checked on the stack,
+/// comparing the first eight bytes as one integer before anything else; large objects, or any
+/// with escaped names, move to a hash set of unescaped names.
 #[derive(Default)]
 struct KeySet<'a> {
-    inline: [&'a [u8]; INLINE_KEYS],
+    inline: [(u64, &'a str); INLINE_KEYS],
     len: usize,
-    spilled: Option<HashSet<Cow<'a, [u8]>>>,
+    spilled: Option<HashSet<Cow<'a, str>>>,
 }
 
 const INLINE_KEYS: usize = 16;
 
 impl<'a> KeySet<'a> {
-    /// Records a member name; returns its unescaped form when it had escapes.
-    fn insert(&mut self, raw: &'a [u8], escaped: bool) -> Result<Option<String>, JsonError> {
-        if self.spilled.is_none() && !escaped && self.len < INLINE_KEYS {
-            if self.inline[..self.len].contains(&raw) {
-                return Err(duplicate(raw));
-            }
-            self.inline[self.len] = raw;
-            self.len += 1;
-            return Ok(None);
+    /// Records a plain name on the stack (`prefix`: its first eight bytes, with whatever
+    /// follows it in the input). `false` when [`KeySet::insert_slow`] must decide: the name may
+    /// repeat one, or there is no room left.
+    #[inline]
+    fn insert_plain(&mut self, raw: &'a str, prefix: u64) -> bool {
+        if self.spilled.is_some() {
+            return false;
         }
+        // Only the name's own bytes count: mask off what follows it.
+        let prefix = match raw.len() {
+            n @ 0..8 => prefix & ((1u64 << (8 * n)) - 1),
+            _ => prefix,
+        };
+        let seen = self.inline.get(..self.len).unwrap_or_default();
+        let repeated = seen
+            .iter()
+            .any(|&(p, k)| p == prefix && k.len() == raw.len() && (raw.len() <= 8 || k == raw));
+        match self.inline.get_mut(self.len) {
+            Some(slot) if !repeated => {
+                *slot = (prefix, raw);
+                self.len += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Records a name in the hash set (moving the stack's names there first); returns its
+    /// unescaped form when it had escapes.
+    #[cold]
+    fn insert_slow(&mut self, raw: &'a str, escaped: bool) -> Result<Option<String>, JsonError> {
         let set = self.spilled.get_or_insert_with(|| {
-            self.inline[..self.len]
+            self.inline
+                .get(..self.len)
+                .unwrap_or_default()
                 .iter()
-                .map(|k| Cow::Borrowed(*k))
+                .map(|&(_, k)| Cow::Borrowed(k))
                 .collect()
         });
         let (key, name) = if escaped {
             let s = unescape(raw).ok_or(JsonError::Syntax { offset: 0 })?;
-            (Cow::Owned(s.clone().into_bytes()), Some(s))
+            (Cow::Owned(s.clone()), Some(s))
         } else {
             (Cow::Borrowed(raw), None)
         };
         if !set.insert(key) {
-            return Err(match &name {
-                Some(n) => JsonError::DuplicateMember(crate::error::clip(n)),
-                None => duplicate(raw),
-            });
+            return Err(duplicate(name.as_deref().unwrap_or(raw)));
         }
         Ok(name)
     }
 }
 
-fn duplicate(raw: &[u8]) -> JsonError {
-    JsonError::DuplicateMember(crate::error::clip(&String::from_utf8_lossy(raw)))
+fn duplicate(name: &str) -> JsonError {
+    JsonError::DuplicateMember(crate::error::clip(name))
 }
 
 /// Unescapes the body of a JSON string already checked by the scanner.
-fn unescape(raw: &[u8]) -> Option<String> {
-    let s = std::str::from_utf8(raw).ok()?;
+fn unescape(s: &str) -> Option<String> {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
@@ -430,24 +563,22 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {
 
 /// Calls `f` with each element of a validated JSON array that holds only strings.
 /// Returns `Err(())` if any element is not a string or `raw` is not an array.
-pub(crate) fn for_each_string<'a>(
-    raw: &'a [u8],
-    mut f: impl FnMut(Cow<'a, str>),
-) -> Result<(), ()> {
-    let mut s = Scanner {
-        b: raw,
-        pos: 0,
-        max_depth: 1,
-    };
-    s.eat(b'[').map_err(|_| ())?;
+pub(crate) fn for_each_string<'a>(raw: &'a str, mut f: impl FnMut(Cow<'a, str>)) -> Result<(), ()> {
+    let mut s = Scanner::new(raw, 1);
+    s.eat(b'[').map_err(|Fail| ())?;
     s.ws();
     if s.peek() == Some(b']') {
         return Ok(());
     }
     loop {
         s.ws();
-        let (body, _) = s.string().map_err(|_| ())?;
-        f(str_value(body).ok_or(())?);
+        let (body, escaped) = s.string_body().map_err(|Fail| ())?;
+        let value = RawValue {
+            kind: Kind::String,
+            raw: body,
+            escaped,
+        };
+        f(value.as_str().ok_or(())?);
         s.ws();
         match s.peek() {
             Some(b',') => s.pos += 1,
@@ -458,134 +589,4 @@ pub(crate) fn for_each_string<'a>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn check(s: &str) -> Result<(), JsonError> {
-        scan_object(s.as_bytes(), 64, |_, _| {})
-    }
-
-    #[test]
-    fn accepts_well_formed() {
-        for s in [
-            r#"{}"#,
-            r#" {"a":1} "#,
-            r#"{"a":[1,-2.5e+3,true,false,null,{"b":"c\u00e9\n"}],"d":{}}"#,
-            r#"{"emoji":"\ud83d\ude00","x":"\/"}"#,
-            "{\"\u{e9}\":0}",
-        ] {
-            assert_eq!(check(s), Ok(()), "{s}");
-        }
-    }
-
-    #[test]
-    fn rejects_malformed() {
-        for s in [
-            "",
-            "{",
-            r#"{"a":}"#,
-            r#"{"a":1,}"#,
-            r#"{"a" 1}"#,
-            r#"{"a":01}"#,
-            r#"{"a":1.}"#,
-            r#"{"a":tru}"#,
-            r#"{"a":"\x"}"#,
-            r#"{"a":"\ud800"}"#,
-            r#"{"a":"\udc00"}"#,
-            "{\"a\":\"\u{1}\"}",
-            r#"{} {}"#,
-            r#"{"a":1}x"#,
-        ] {
-            assert!(matches!(check(s), Err(JsonError::Syntax { .. })), "{s}");
-        }
-    }
-
-    #[test]
-    fn rejects_non_objects() {
-        for s in ["[]", "1", "\"a\"", "null"] {
-            assert_eq!(check(s), Err(JsonError::NotAnObject), "{s}");
-        }
-    }
-
-    #[test]
-    fn rejects_invalid_utf8() {
-        assert_eq!(
-            scan_object(b"{\"a\":\"\xff\"}", 8, |_, _| {}),
-            Err(JsonError::Utf8)
-        );
-    }
-
-    #[test]
-    fn rejects_duplicates_at_any_depth() {
-        assert_eq!(
-            check(r#"{"a":1,"a":2}"#),
-            Err(JsonError::DuplicateMember("a".into()))
-        );
-        assert_eq!(
-            check(r#"{"x":{"b":1,"c":2,"b":3}}"#),
-            Err(JsonError::DuplicateMember("b".into()))
-        );
-        assert_eq!(
-            check(r#"{"x":[{"k":1,"k":1}]}"#),
-            Err(JsonError::DuplicateMember("k".into()))
-        );
-    }
-
-    #[test]
-    fn rejects_escaped_duplicates() {
-        assert_eq!(
-            check(r#"{"alg":"HS256","\u0061lg":"none"}"#),
-            Err(JsonError::DuplicateMember("alg".into()))
-        );
-    }
-
-    #[test]
-    fn duplicates_found_in_large_objects() {
-        let mut s = String::from("{");
-        for i in 0..100 {
-            s.push_str(&format!("\"k{i}\":{i},"));
-        }
-        s.push_str("\"k7\":0}");
-        assert_eq!(check(&s), Err(JsonError::DuplicateMember("k7".into())));
-    }
-
-    #[test]
-    fn depth_limit_holds_without_overflow() {
-        let deep = "[".repeat(100_000);
-        let s = format!("{{\"a\":{deep}");
-        assert_eq!(check(&s), Err(JsonError::TooDeep { max: 64 }));
-        let ok = format!("{{\"a\":{}{}}}", "[".repeat(62), "]".repeat(62));
-        assert_eq!(check(&ok), Ok(()));
-        let over = format!("{{\"a\":{}{}}}", "[".repeat(64), "]".repeat(64));
-        assert_eq!(check(&over), Err(JsonError::TooDeep { max: 64 }));
-    }
-
-    #[test]
-    fn reports_top_level_members() {
-        let mut seen = Vec::new();
-        scan_object(br#"{"s":"x\ny","n":12,"\u0061":[1]}"#, 8, |k, v| {
-            seen.push((k.to_owned(), v.kind, v.as_str().map(|c| c.into_owned())));
-        })
-        .unwrap();
-        assert_eq!(
-            seen,
-            vec![
-                ("s".into(), Kind::String, Some("x\ny".into())),
-                ("n".into(), Kind::Number, None),
-                ("a".into(), Kind::Array, None),
-            ]
-        );
-    }
-
-    #[test]
-    fn string_arrays() {
-        let mut v = Vec::new();
-        assert_eq!(
-            for_each_string(br#"[ "a" , "b\"" ]"#, |s| v.push(s)),
-            Ok(())
-        );
-        assert_eq!(v, vec!["a", "b\""]);
-        assert_eq!(for_each_string(br#"["a",1]"#, |_| {}), Err(()));
-        assert_eq!(for_each_string(br#"[]"#, |_| {}), Ok(()));
-    }
-}
+mod tests;

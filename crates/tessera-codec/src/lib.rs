@@ -34,8 +34,8 @@ pub use backend::{Backend, KeySpec, Library, Signer, Verifier};
 pub use backend::{check_hmac_secret, check_rsa_bits, ecdsa_low_s, ensure_supported};
 pub use claims::{Audience, Claim, Claims, MAX_NUMERIC_DATE, RegisteredClaims};
 pub use compact::{
-    BatchVerifier, Encoder, Verified, VerifierSet, decode, encode, unverified, verify,
-    verify_batch, verify_into, verify_jws,
+    BatchVerifier, Encoder, Verified, VerifiedJws, VerifierSet, VerifierSetError, decode, encode,
+    unverified, verify, verify_batch, verify_into, verify_jws,
 };
 pub use error::{
     DecodeError, EncodeError, Error, JsonError, KeyError, KeyRule, Segment, SignError,

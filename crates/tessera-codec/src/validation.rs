@@ -4,7 +4,7 @@ use crate::claims::{Claim, RawRegistered};
 use crate::error::ValidationError;
 use crate::json;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Default maximum token size: 256 KiB. Checked before any decoding.
@@ -89,12 +89,34 @@ pub struct Validation {
     pub(crate) issuers: Option<Vec<String>>,
     audience: AudiencePolicy,
     pub(crate) subject: Option<String>,
-    pub(crate) typ: Option<String>,
-    pub(crate) crit: Vec<String>,
+    /// Shared, so that the per-thread header cache keeps a copy without allocating.
+    pub(crate) header: Arc<HeaderRules>,
     pub(crate) max_token_size: usize,
-    pub(crate) max_depth: usize,
     pub(crate) clock: Clock,
 }
+
+/// Every rule the header check reads besides the key's algorithm. The check takes only this, the
+/// header bytes and the algorithm (`compact::HeaderInput`), so a new header rule added here is
+/// part of the header cache's key by construction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HeaderRules {
+    /// The required `typ`, if any.
+    pub typ: Option<String>,
+    /// The `crit` extensions the caller understands.
+    pub crit: Vec<String>,
+    /// Deepest JSON nesting accepted; it bounds the payload too.
+    pub max_depth: usize,
+}
+
+/// The default header rules, shared by every `Validation` that keeps them (`Arc::make_mut`
+/// copies them on the first change), so that making a `Validation` allocates nothing.
+static DEFAULT_HEADER_RULES: LazyLock<Arc<HeaderRules>> = LazyLock::new(|| {
+    Arc::new(HeaderRules {
+        typ: None,
+        crit: Vec::new(),
+        max_depth: DEFAULT_MAX_DEPTH,
+    })
+});
 
 impl Default for Validation {
     fn default() -> Self {
@@ -114,10 +136,8 @@ impl Validation {
             issuers: None,
             audience: AudiencePolicy::Reject,
             subject: None,
-            typ: None,
-            crit: Vec::new(),
+            header: Arc::clone(&DEFAULT_HEADER_RULES),
             max_token_size: DEFAULT_MAX_TOKEN_SIZE,
-            max_depth: DEFAULT_MAX_DEPTH,
             clock: Clock::System,
         }
     }
@@ -192,13 +212,13 @@ impl Validation {
     /// Requires the header's `typ` to be this media type (RFC 8725 §3.11), compared as
     /// RFC 7515 §4.1.9 asks: case-insensitively, `application/` optional.
     pub fn typ(mut self, typ: impl Into<String>) -> Self {
-        self.typ = Some(typ.into());
+        Arc::make_mut(&mut self.header).typ = Some(typ.into());
         self
     }
 
     /// Declares a `crit` header extension understood by the caller (RFC 7515 §4.1.11).
     pub fn understand_crit(mut self, name: impl Into<String>) -> Self {
-        self.crit.push(name.into());
+        Arc::make_mut(&mut self.header).crit.push(name.into());
         self
     }
 
@@ -210,7 +230,7 @@ impl Validation {
 
     /// Deepest JSON nesting accepted in header and claims (capped at 256).
     pub fn max_depth(mut self, depth: usize) -> Self {
-        self.max_depth = depth.clamp(1, json::MAX_DEPTH_CAP);
+        Arc::make_mut(&mut self.header).max_depth = depth.clamp(1, json::MAX_DEPTH_CAP);
         self
     }
 
@@ -225,14 +245,21 @@ impl Validation {
         self.max_token_size
     }
 
+    /// The deepest JSON nesting accepted, in header and claims.
+    pub(crate) fn depth_limit(&self) -> usize {
+        self.header.max_depth
+    }
+
     /// Checks the registered claims read from a verified payload.
     pub(crate) fn check_claims(&self, c: &RawRegistered<'_>) -> Result<(), ValidationError> {
         if let Some(claim) = c.invalid {
             return Err(ValidationError::InvalidClaim(claim));
         }
-        for claim in Claim::ALL {
-            if self.required & claim.bit() != 0 && !c.has(claim) {
-                return Err(ValidationError::MissingClaim(claim));
+        if self.required & !c.present != 0 {
+            for claim in Claim::ALL {
+                if self.required & claim.bit() != 0 && !c.has(claim) {
+                    return Err(ValidationError::MissingClaim(claim));
+                }
             }
         }
         let now = self.clock.now();

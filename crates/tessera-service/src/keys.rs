@@ -69,7 +69,7 @@ impl KeySet {
     pub fn verifiers(&self) -> Result<VerifierSet, BoxError> {
         let mut set = VerifierSet::new();
         for k in &self.published {
-            set.insert(tessera::verifier(k, ALG)?);
+            set.insert(tessera::verifier(k, ALG)?)?;
         }
         Ok(set)
     }

@@ -19,6 +19,7 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod discovery;
 pub mod keys;
 pub mod routes;
 pub mod store;

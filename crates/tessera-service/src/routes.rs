@@ -45,6 +45,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
         .route("/.well-known/jwks.json", get(jwks))
+        .route(
+            "/.well-known/openid-configuration",
+            get(crate::discovery::configuration),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(crate::discovery::configuration),
+        )
         .route("/login", post(login))
         .route("/refresh", post(refresh))
         .route("/logout", post(logout))

@@ -6,13 +6,20 @@ use crate::error::{CliError, Result};
 use crate::input;
 use crate::keys::KeyFile;
 use std::time::Duration;
-use tessera::{Clock, Operation, Validation};
+use tessera::{BackendId, Clock, Operation, Validation};
+use tessera_jwks::{JwksConfig, KeyChoice, RemoteJwks, VerifyError};
 
 /// Runs `verify`.
 pub fn run(args: &VerifyArgs) -> Result<()> {
-    let file = KeyFile::load(&args.key)?;
-    let validation = validation(args);
+    let mut validation = validation(args);
+    if let Some(issuer) = &args.issuer {
+        validation = validation.issuer(issuer);
+    }
     let token = input::token(&args.token, validation.token_size_limit())?;
+    let Some(key_path) = &args.key else {
+        return remote(args, &token, &validation);
+    };
+    let file = KeyFile::load(key_path)?;
     let key = file.pick_for_token(args.kid.as_deref(), &token, args.alg, &validation)?;
     let alg = file.algorithm(key, args.alg)?;
     let backend = backend_for(args.backend, alg, Operation::Verify)?;
@@ -26,11 +33,45 @@ pub fn run(args: &VerifyArgs) -> Result<()> {
         return input::stdout(verified.payload());
     }
     let verified = tessera::verify(&token, &verifier, &validation).map_err(rejected)?;
-    // One line of JSON for scripts; the payload as received if serde_json cannot represent it
-    // (a number beyond f64, say), since the codec already checked it is a JSON object.
-    let mut out = match serde_json::from_slice::<serde_json::Value>(verified.payload()) {
+    print_claims(verified.payload())
+}
+
+/// Verifies against the keys at --jwks-url or found by --issuer discovery, fetched once.
+fn remote(args: &VerifyArgs, token: &str, validation: &Validation) -> Result<()> {
+    let mut choice = KeyChoice::new();
+    if let Some(alg) = args.alg {
+        choice = choice.allow(alg);
+    }
+    if let Some(backend) = args.backend {
+        let id = BackendId::from_name(backend.name())
+            .ok_or_else(|| CliError::usage(format!("unknown backend {}", backend.name())))?;
+        choice = choice.backend(id);
+    }
+    let config = JwksConfig::new().allow_http(args.allow_http).keys(choice);
+    let jwks = match (&args.jwks_url, &args.issuer) {
+        (Some(url), _) => RemoteJwks::new(url, config),
+        (None, Some(issuer)) => RemoteJwks::discover(issuer, config),
+        (None, None) => return Err(CliError::usage("--key, --jwks-url or --issuer is required")),
+    }
+    .map_err(|e| CliError::usage(format!("keys: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::usage(format!("cannot start the HTTP client: {e}")))?;
+    let verified = runtime.block_on(jwks.verify(token, validation));
+    match verified {
+        Ok(v) => print_claims(v.payload()),
+        Err(VerifyError::Token(e)) => Err(CliError::rejected(format!("token rejected: {e}"))),
+        Err(e) => Err(CliError::usage(e)),
+    }
+}
+
+/// One line of JSON for scripts; the payload as received if serde_json cannot represent it
+/// (a number beyond f64, say), since the codec already checked it is a JSON object.
+fn print_claims(payload: &[u8]) -> Result<()> {
+    let mut out = match serde_json::from_slice::<serde_json::Value>(payload) {
         Ok(claims) => claims.to_string().into_bytes(),
-        Err(_) => verified.payload().to_vec(),
+        Err(_) => payload.to_vec(),
     };
     out.push(b'\n');
     input::stdout(&out)

@@ -1,0 +1,561 @@
+//! A serde deserializer that applies the strict check while it deserializes, for `verify_into`
+//! and `decode`: knowing the caller's type, they read the payload once instead of twice.
+//!
+//! It checks what the strict check does (UTF-8 by taking `&str`, syntax, duplicate members at
+//! every depth, the configured depth limit, a top-level object) and reads the registered claims
+//! from the top-level members as they pass. It only says whether it succeeded: on any failure
+//! the caller runs the strict check, then serde_json, which name the fault exactly and in the
+//! documented order. So it never decides an error, and it must only ever succeed where the two
+//! passes would succeed with the same value (the differential tests in `json/tests.rs` and
+//! `compact/tests.rs` hold it to that).
+//!
+//! Where a type can tell, it behaves as serde_json: integers go to `visit_u64` or `visit_i64`
+//! (to `visit_f64` when they do not fit, and for `-0`; `i128` and `u128` keep every digit),
+//! other numbers to `visit_f64`, strings to `visit_borrowed_str` (to `visit_string` when they
+//! have escapes), member names may be read as integers, and a visitor that leaves elements of an
+//! array or object unread fails ("trailing characters"). Strings are read eight bytes at a time.
+//! It fails rather than panics on any input, and bounds its recursion.
+
+mod access;
+
+use super::{KeySet, MAX_DEPTH_CAP, bytes_below, bytes_equal, unescape};
+use crate::claims::RawRegistered;
+use access::{Elements, Members, Variant};
+use serde::de::{self, Deserializer, IntoDeserializer, Visitor};
+use serde::forward_to_deserialize_any;
+use std::fmt;
+
+/// Deserializes `T`, under the strict rules, without requiring a top-level object (tests
+/// compare it with serde_json on any document).
+#[cfg(test)]
+pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T> {
+    let mut de = De::new(text, MAX_DEPTH_CAP);
+    let value = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// Deserializes `T` under every rule of the strict check, with the registered claims read on
+/// the way. `None` when anything failed, or when `T` did not read the document as one object
+/// member by member (then the claims were not all seen): the caller falls back to the check.
+pub(crate) fn strict<'de, T: de::Deserialize<'de>>(
+    text: &'de str,
+    max_depth: usize,
+) -> Option<(T, RawRegistered<'de>)> {
+    let mut de = De::new(text, max_depth.min(MAX_DEPTH_CAP));
+    let value = T::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    de.top_done.then_some((value, de.registered))
+}
+
+/// Why the document did not fit the type (serde's own messages, such as "missing field `x`").
+#[derive(Debug)]
+pub(crate) struct DeError(String);
+
+impl DeError {
+    #[cold]
+    fn at(what: &str, offset: usize) -> Self {
+        DeError(format!("{what} at byte {offset}"))
+    }
+}
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DeError {}
+
+impl de::Error for DeError {
+    #[cold]
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        DeError(msg.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, DeError>;
+
+struct De<'de> {
+    b: &'de [u8],
+    text: &'de str,
+    pos: usize,
+    depth: usize,
+    max_depth: usize,
+    /// The registered claims among the top-level members.
+    registered: RawRegistered<'de>,
+    /// Whether the top-level object was read member by member to its end.
+    top_done: bool,
+    /// Whether the last string read had escapes.
+    last_escaped: bool,
+}
+
+/// A string read from the input.
+enum Text<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl<'de> De<'de> {
+    fn new(text: &'de str, max_depth: usize) -> Self {
+        De {
+            b: text.as_bytes(),
+            text,
+            pos: 0,
+            depth: 0,
+            max_depth,
+            registered: RawRegistered::default(),
+            top_done: false,
+            last_escaped: false,
+        }
+    }
+
+    /// Nothing but whitespace may follow the value.
+    fn end(&mut self) -> Result<()> {
+        self.ws();
+        if self.pos == self.b.len() {
+            Ok(())
+        } else {
+            Err(self.error("trailing characters"))
+        }
+    }
+
+    /// Up to eight bytes of the input from `start`, as an integer (zero-padded past the end).
+    #[inline]
+    fn word_at(&self, start: usize) -> u64 {
+        if let Some(chunk) = self.b.get(start..start + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            return u64::from_le_bytes(word);
+        }
+        let mut word = 0u64;
+        for (i, &b) in self.b.get(start..).unwrap_or_default().iter().enumerate() {
+            word |= u64::from(b) << (8 * i);
+        }
+        word
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.pos).copied()
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    #[cold]
+    fn error(&self, what: &str) -> DeError {
+        DeError::at(what, self.pos)
+    }
+
+    #[inline]
+    fn eat(&mut self, c: u8, what: &str) -> Result<()> {
+        if self.peek() == Some(c) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.error(what))
+        }
+    }
+
+    fn literal(&mut self, lit: &[u8]) -> Result<()> {
+        if self.b.get(self.pos..self.pos + lit.len()) == Some(lit) {
+            self.pos += lit.len();
+            Ok(())
+        } else {
+            Err(self.error("expected value"))
+        }
+    }
+
+    /// Enters an array or object: the depth is bounded here too, so this is safe on input the
+    /// check never saw.
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            return Err(self.error("recursion limit exceeded"));
+        }
+        Ok(())
+    }
+
+    /// A string from its opening quote: borrowed unless it has escapes.
+    #[inline]
+    fn string(&mut self) -> Result<Text<'de>> {
+        let (body, escaped) = self.string_raw()?;
+        if escaped {
+            unescape(body)
+                .map(Text::Owned)
+                .ok_or_else(|| self.error("invalid escape"))
+        } else {
+            Ok(Text::Borrowed(body))
+        }
+    }
+
+    /// A string from its opening quote: its body, still escaped, and whether it has escapes.
+    #[inline]
+    fn string_raw(&mut self) -> Result<(&'de str, bool)> {
+        self.eat(b'"', "expected string")?;
+        let start = self.pos;
+        let mut escaped = false;
+        loop {
+            while let Some(chunk) = self.b.get(self.pos..self.pos + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                let w = u64::from_le_bytes(word);
+                let special = bytes_equal(w, b'"') | bytes_equal(w, b'\\') | bytes_below(w, 0x20);
+                if special != 0 {
+                    self.pos += (special.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                self.pos += 8;
+            }
+            match self.peek() {
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    escaped = true;
+                    self.pos += 1;
+                    self.escape()?;
+                }
+                Some(c) if c >= 0x20 => self.pos += 1,
+                _ => return Err(self.error("control character or end of input in string")),
+            }
+        }
+        let body = self
+            .text
+            .get(start..self.pos)
+            .ok_or_else(|| self.error("invalid string"))?;
+        self.pos += 1;
+        self.last_escaped = escaped;
+        Ok((body, escaped))
+    }
+
+    /// Checks one escape, after its backslash (RFC 8259 §7; surrogates must pair).
+    fn escape(&mut self) -> Result<()> {
+        match self.peek() {
+            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 1,
+            Some(b'u') => {
+                self.pos += 1;
+                let unit = self.hex4()?;
+                if (0xD800..0xDC00).contains(&unit) {
+                    self.literal(b"\\u")?;
+                    let low = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return Err(self.error("unpaired surrogate"));
+                    }
+                } else if (0xDC00..0xE000).contains(&unit) {
+                    return Err(self.error("unpaired surrogate"));
+                }
+            }
+            _ => return Err(self.error("invalid escape")),
+        }
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let digits = self
+            .b
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error("invalid escape"))?;
+        let mut v = 0u32;
+        for &d in digits {
+            let n = (d as char)
+                .to_digit(16)
+                .ok_or_else(|| self.error("invalid escape"))?;
+            v = v * 16 + n;
+        }
+        self.pos += 4;
+        Ok(v)
+    }
+
+    fn visit_text<V: Visitor<'de>>(text: Text<'de>, visitor: V) -> Result<V::Value> {
+        match text {
+            Text::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Text::Owned(s) => visitor.visit_string(s),
+        }
+    }
+
+    /// A number, handed to the visitor as serde_json would.
+    fn number<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        let start = self.pos;
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.pos += 1;
+        }
+        let digits_start = self.pos;
+        let mut value: u64 = 0;
+        let mut overflow = false;
+        while let Some(d @ b'0'..=b'9') = self.peek() {
+            match value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(d - b'0')))
+            {
+                Some(v) => value = v,
+                None => overflow = true,
+            }
+            self.pos += 1;
+        }
+        // RFC 8259 §6: at least one digit, and no leading zero.
+        let int_len = self.pos - digits_start;
+        if int_len == 0 || (int_len > 1 && self.b.get(digits_start) == Some(&b'0')) {
+            return Err(self.error("invalid number"));
+        }
+        let mut float = false;
+        if self.peek() == Some(b'.') {
+            float = true;
+            self.pos += 1;
+            self.fraction_digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            float = true;
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            self.fraction_digits()?;
+        }
+        if !float && !overflow {
+            if !negative {
+                return visitor.visit_u64(value);
+            }
+            if value != 0
+                && let Some(n) = 0i64.checked_sub_unsigned(value)
+            {
+                return visitor.visit_i64(n);
+            }
+        }
+        let text = self
+            .text
+            .get(start..self.pos)
+            .ok_or_else(|| self.error("invalid number"))?;
+        match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => visitor.visit_f64(f),
+            _ => Err(DeError::at("number out of range", start)),
+        }
+    }
+
+    /// One or more digits (of a fraction or an exponent).
+    fn fraction_digits(&mut self) -> Result<()> {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        if self.pos == start {
+            return Err(self.error("invalid number"));
+        }
+        Ok(())
+    }
+
+    /// `i128` and `u128` read the digits themselves, so integers beyond 64 bits keep every
+    /// digit (as serde_json does).
+    fn wide_integer<V: Visitor<'de>>(&mut self, visitor: V, signed: bool) -> Result<V::Value> {
+        self.ws();
+        let start = self.pos;
+        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            return self.deserialize_any(visitor);
+        }
+        // The grammar first, then the digits again as a wide integer.
+        self.number(de::IgnoredAny)?;
+        let text = self.text.get(start..self.pos).unwrap_or_default();
+        if text.contains(['.', 'e', 'E']) {
+            self.pos = start;
+            return self.deserialize_any(visitor);
+        }
+        let parsed = if signed {
+            text.parse::<i128>().map(|n| visitor.visit_i128(n))
+        } else {
+            text.parse::<u128>().map(|n| visitor.visit_u128(n))
+        };
+        parsed.unwrap_or_else(|_| Err(DeError::at("number out of range", start)))
+    }
+
+    /// Skips one value without building anything.
+    fn skip(&mut self) -> Result<()> {
+        self.ws();
+        match self.peek() {
+            Some(b'"') => self.string().map(|_| ()),
+            Some(b'{') => {
+                self.enter()?;
+                self.pos += 1;
+                self.ws();
+                if self.peek() == Some(b'}') {
+                    self.pos += 1;
+                } else {
+                    let mut keys = KeySet::default();
+                    loop {
+                        self.ws();
+                        self.key(&mut keys)?;
+                        self.ws();
+                        self.eat(b':', "expected ':'")?;
+                        self.skip()?;
+                        self.ws();
+                        match self.peek() {
+                            Some(b',') => self.pos += 1,
+                            _ => break,
+                        }
+                    }
+                    self.eat(b'}', "expected ',' or '}'")?;
+                }
+                self.depth -= 1;
+                Ok(())
+            }
+            Some(b'[') => {
+                self.enter()?;
+                self.pos += 1;
+                self.ws();
+                if self.peek() == Some(b']') {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        self.skip()?;
+                        self.ws();
+                        match self.peek() {
+                            Some(b',') => self.pos += 1,
+                            _ => break,
+                        }
+                    }
+                    self.eat(b']', "expected ',' or ']'")?;
+                }
+                self.depth -= 1;
+                Ok(())
+            }
+            _ => self.deserialize_any(de::IgnoredAny).map(|_| ()),
+        }
+    }
+
+    /// A member name, checked against the names before it in `keys`.
+    #[inline]
+    fn key(&mut self, keys: &mut KeySet<'de>) -> Result<Text<'de>> {
+        let prefix = self.word_at(self.pos + 1);
+        let (raw, escaped) = self.string_raw()?;
+        if !escaped && keys.insert_plain(raw, prefix) {
+            return Ok(Text::Borrowed(raw));
+        }
+        match keys.insert_slow(raw, escaped) {
+            Ok(Some(name)) => Ok(Text::Owned(name)),
+            Ok(None) => Ok(Text::Borrowed(raw)),
+            Err(_) => Err(self.error("duplicate member")),
+        }
+    }
+
+    /// After a visitor of an array or object returned: the closing bracket must follow.
+    fn close(&mut self, close: u8) -> Result<()> {
+        self.ws();
+        if self.peek() == Some(close) {
+            self.pos += 1;
+            self.depth -= 1;
+            Ok(())
+        } else {
+            Err(self.error("trailing characters"))
+        }
+    }
+}
+
+impl<'de> Deserializer<'de> for &mut De<'de> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.ws();
+        match self.peek() {
+            Some(b'"') => {
+                let text = self.string()?;
+                De::visit_text(text, visitor)
+            }
+            Some(b'-' | b'0'..=b'9') => self.number(visitor),
+            Some(b'{') => {
+                self.enter()?;
+                self.pos += 1;
+                let top = self.depth == 1;
+                let value = visitor.visit_map(Members {
+                    de: &mut *self,
+                    first: true,
+                    keys: KeySet::default(),
+                    top,
+                    name: None,
+                })?;
+                self.close(b'}')?;
+                self.top_done |= top;
+                Ok(value)
+            }
+            Some(b'[') => {
+                self.enter()?;
+                self.pos += 1;
+                let value = visitor.visit_seq(Elements {
+                    de: &mut *self,
+                    first: true,
+                })?;
+                self.close(b']')?;
+                Ok(value)
+            }
+            Some(b't') => self
+                .literal(b"true")
+                .and_then(|()| visitor.visit_bool(true)),
+            Some(b'f') => self
+                .literal(b"false")
+                .and_then(|()| visitor.visit_bool(false)),
+            Some(b'n') => self.literal(b"null").and_then(|()| visitor.visit_unit()),
+            _ => Err(self.error("expected value")),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.ws();
+        if self.peek() == Some(b'n') {
+            self.literal(b"null")?;
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.ws();
+        match self.peek() {
+            Some(b'"') => match self.string()? {
+                Text::Borrowed(s) => visitor.visit_enum(s.into_deserializer()),
+                Text::Owned(s) => visitor.visit_enum(s.into_deserializer()),
+            },
+            Some(b'{') => {
+                self.enter()?;
+                self.pos += 1;
+                let value = visitor.visit_enum(Variant { de: &mut *self })?;
+                self.close(b'}')?;
+                Ok(value)
+            }
+            _ => Err(self.error("expected string or object for an enum")),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.skip()?;
+        visitor.visit_unit()
+    }
+
+    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.wide_integer(visitor, true)
+    }
+
+    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.wide_integer(visitor, false)
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier
+    }
+}
