@@ -1,4 +1,5 @@
-//! Published vectors (RFC 7515 Appendix A, RFC 7520 §4, RFC 8037 Appendix A.4), kept as data files
+//! Published vectors (RFC 7515 Appendix A, RFC 7520 §4, RFC 8037 Appendix A.4, RFC 9964
+//! Appendix A), kept as data files
 //! under `vectors/`, run against every backend that supports their algorithm.
 
 use crate::Verdict;
@@ -70,6 +71,18 @@ const FILES: &[(&str, &str)] = &[
     (
         "rfc8037-a4-ed25519",
         include_str!("../vectors/rfc8037-a4-ed25519.json"),
+    ),
+    (
+        "rfc9964-a-ml-dsa-44",
+        include_str!("../vectors/rfc9964-a-ml-dsa-44.json"),
+    ),
+    (
+        "rfc9964-a-ml-dsa-65",
+        include_str!("../vectors/rfc9964-a-ml-dsa-65.json"),
+    ),
+    (
+        "rfc9964-a-ml-dsa-87",
+        include_str!("../vectors/rfc9964-a-ml-dsa-87.json"),
     ),
 ];
 
