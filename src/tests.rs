@@ -93,10 +93,13 @@ fn rfc9964_kids_are_rfc7638_thumbprints() {
 fn ml_dsa_defaults_to_tessera_mldsa_when_compiled_in() {
     for op in [Operation::Sign, Operation::Verify, Operation::Generate] {
         let chosen = default_backend_for(Algorithm::MlDsa65, op).map(|b| b.name());
-        if cfg!(feature = "mldsa") {
-            assert_eq!(chosen, Some("tessera-mldsa"), "{op:?}");
+        let expected = if cfg!(feature = "mldsa") {
+            Some("tessera-mldsa")
+        } else if cfg!(feature = "fips204") {
+            Some("tessera-fips204")
         } else {
-            assert_eq!(chosen, None, "{op:?}");
-        }
+            None
+        };
+        assert_eq!(chosen, expected, "{op:?}");
     }
 }

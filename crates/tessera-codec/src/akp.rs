@@ -50,9 +50,10 @@ impl AkpKey {
     /// Checks the RFC 9964 / FIPS 204 lengths: `alg` is an ML-DSA algorithm, `public` is its
     /// public-key length (or empty beside a seed), the seed is 32 bytes.
     pub fn check(&self) -> Result<(), KeyError> {
-        let sizes = self.alg.ml_dsa_sizes().ok_or_else(|| {
-            KeyError::UnsupportedKey(format!("AKP key for {}", self.alg.name()))
-        })?;
+        let sizes = self
+            .alg
+            .ml_dsa_sizes()
+            .ok_or_else(|| KeyError::UnsupportedKey(format!("AKP key for {}", self.alg.name())))?;
         let empty_ok = self.seed.is_some() && self.public.is_empty();
         if self.public.len() != sizes.public_key && !empty_ok {
             return Err(length("pub", self.public.len(), self.alg, sizes.public_key));
@@ -78,7 +79,12 @@ impl AkpKey {
             .filter(|a| a.family() == Family::MlDsa)
             .ok_or_else(|| KeyError::UnsupportedKey(format!("AKP key for {}", clip(name))))?;
         if public.is_empty() {
-            return Err(length("pub", 0, alg, alg.ml_dsa_sizes().map_or(0, |s| s.public_key)));
+            return Err(length(
+                "pub",
+                0,
+                alg,
+                alg.ml_dsa_sizes().map_or(0, |s| s.public_key),
+            ));
         }
         let key = AkpKey {
             alg,

@@ -45,8 +45,8 @@ pub use error::{
 pub use header::{Header, REGISTERED_HEADERS};
 pub use json::MAX_DEPTH_CAP;
 pub use jwk::{
-    AkpKey, EcKey, Jwk, JwkSet, KeyMaterial, KeyUse, MAX_JWK_SET_SIZE, MAX_JWK_SIZE, MIN_RSA_BITS, OkpKey,
-    RsaKey, RsaPrimes, RsaPrivate, Secret,
+    AkpKey, EcKey, Jwk, JwkSet, KeyMaterial, KeyUse, MAX_JWK_SET_SIZE, MAX_JWK_SIZE, MIN_RSA_BITS,
+    OkpKey, RsaKey, RsaPrimes, RsaPrivate, Secret,
 };
 pub use pem::MAX_KEY_FILE_SIZE;
 pub use validation::{Clock, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_SIZE, Validation};

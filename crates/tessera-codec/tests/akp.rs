@@ -1,11 +1,8 @@
 //! AKP keys (RFC 9964 §3) and their RFC 9881 DER forms, through the codec's public API.
 
-use tessera_codec::{
-    AkpKey, Algorithm, Jwk, JwkSet, KeyError, KeyMaterial, KeyUse, Secret, b64,
-};
+use tessera_codec::{AkpKey, Algorithm, Jwk, JwkSet, KeyError, KeyMaterial, KeyUse, Secret, b64};
 
-const EXAMPLE_44: &str =
-    include_str!("../../tessera-conformance/vectors/rfc9964-a-ml-dsa-44.json");
+const EXAMPLE_44: &str = include_str!("../../tessera-conformance/vectors/rfc9964-a-ml-dsa-44.json");
 
 /// The RFC 9964 Appendix A ML-DSA-44 key (public key and all-zero seed).
 fn example() -> (serde_json::Value, Jwk) {
@@ -72,7 +69,9 @@ fn akp_without_alg_or_with_wrong_lengths_refused() {
         "invalid key: JWK member alg is missing (required for AKP)"
     );
     assert_eq!(
-        invalid(&format!(r#"{{"kty":"AKP","alg":"ML-DSA-65","pub":"{pub44}"}}"#)),
+        invalid(&format!(
+            r#"{{"kty":"AKP","alg":"ML-DSA-65","pub":"{pub44}"}}"#
+        )),
         "invalid key: JWK member pub is 1312 bytes, ML-DSA-65 needs 1952"
     );
     assert_eq!(
@@ -87,12 +86,16 @@ fn akp_without_alg_or_with_wrong_lengths_refused() {
         "invalid key: JWK member pub is missing"
     );
     assert_eq!(
-        invalid(&format!(r#"{{"kty":"AKP","alg":"ML-DSA-44","priv":"{seed}"}}"#)),
+        invalid(&format!(
+            r#"{{"kty":"AKP","alg":"ML-DSA-44","priv":"{seed}"}}"#
+        )),
         "invalid key: JWK member pub is missing"
     );
     // An AKP key for an algorithm tessera does not know is another kind of key, skipped in sets.
     assert_eq!(
-        invalid(&format!(r#"{{"kty":"AKP","alg":"SLH-DSA-SHA2-128s","pub":"{pub44}"}}"#)),
+        invalid(&format!(
+            r#"{{"kty":"AKP","alg":"SLH-DSA-SHA2-128s","pub":"{pub44}"}}"#
+        )),
         "unsupported key: AKP key for SLH-DSA-SHA2-128s"
     );
     assert_eq!(
@@ -159,9 +162,11 @@ fn hand_built_material_is_length_checked() {
         Err(KeyError::Invalid(_))
     ));
     // A seed without its public key (PKCS#8 seed form) is complete: a backend derives `pub`.
-    assert!(akp(Algorithm::MlDsa87, 0, Some(32))
-        .check_for(Algorithm::MlDsa87, KeyUse::Sign)
-        .is_ok());
+    assert!(
+        akp(Algorithm::MlDsa87, 0, Some(32))
+            .check_for(Algorithm::MlDsa87, KeyUse::Sign)
+            .is_ok()
+    );
     assert!(matches!(
         akp(Algorithm::MlDsa87, 0, Some(32)).thumbprint_input(),
         Err(KeyError::Invalid(_))
@@ -171,12 +176,12 @@ fn hand_built_material_is_length_checked() {
 /// RFC 9881 §4/§6 DER prefixes: `SEQUENCE { SEQUENCE { OID id-ml-dsa-44 }, BIT STRING }` and
 /// `SEQUENCE { INTEGER 0, SEQUENCE { OID }, OCTET STRING { [0] seed } }`.
 const SPKI_44_PREFIX: [u8; 22] = [
-    0x30, 0x82, 0x05, 0x32, 0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04,
-    0x03, 0x11, 0x03, 0x82, 0x05, 0x21, 0x00,
+    0x30, 0x82, 0x05, 0x32, 0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03,
+    0x11, 0x03, 0x82, 0x05, 0x21, 0x00,
 ];
 const PKCS8_44_PREFIX: [u8; 22] = [
-    0x30, 0x34, 0x02, 0x01, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
-    0x04, 0x03, 0x11, 0x04, 0x22, 0x80, 0x20,
+    0x30, 0x34, 0x02, 0x01, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04,
+    0x03, 0x11, 0x04, 0x22, 0x80, 0x20,
 ];
 
 #[test]
@@ -194,7 +199,10 @@ fn spki_and_pkcs8_seed_forms_per_rfc9881() {
     // DER carries no kid; everything else comes back.
     assert_eq!(public.material, key.to_public().unwrap().material);
     assert_eq!(public.alg.as_deref(), Some("ML-DSA-44"));
-    assert_eq!(Jwk::from_pem(&key.to_public_pem().unwrap()).unwrap(), public);
+    assert_eq!(
+        Jwk::from_pem(&key.to_public_pem().unwrap()).unwrap(),
+        public
+    );
     let private = Jwk::from_pkcs8_der(&pkcs8).unwrap();
     let KeyMaterial::Akp(k) = &private.material else {
         panic!()
@@ -247,7 +255,10 @@ fn other_pkcs8_and_spki_shapes() {
     let mut cut = spki[..spki.len() - 1].to_vec();
     cut[3] = 0x31;
     cut[20] = 0x20;
-    assert!(matches!(Jwk::from_spki_der(&cut), Err(KeyError::Invalid(_))));
+    assert!(matches!(
+        Jwk::from_spki_der(&cut),
+        Err(KeyError::Invalid(_))
+    ));
     let mut with_null = spki[..4].to_vec();
     with_null[3] += 2;
     with_null.extend([0x30, 0x0d]);

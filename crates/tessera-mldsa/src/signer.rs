@@ -149,4 +149,3 @@ impl Signer for MlDsaSigner {
         Ok(())
     }
 }
-

@@ -40,7 +40,10 @@ fn rfc9964_examples_verify() {
         let public = key.to_public().unwrap();
         let verifier = MlDsaVerifier::from_jwk(&public, alg).unwrap();
         let token = format!("{input}.{sig}");
-        assert!(verify_jws(&token, &verifier, &Validation::new()).is_ok(), "{alg}");
+        assert!(
+            verify_jws(&token, &verifier, &Validation::new()).is_ok(),
+            "{alg}"
+        );
         assert_eq!(
             b64::decode(sig.as_bytes()).unwrap().len(),
             alg.fixed_signature_len().unwrap()
@@ -236,5 +239,8 @@ fn debug_shows_no_secret() {
     let (key, _, _) = example(Algorithm::MlDsa44);
     let signer = MlDsaSigner::from_jwk(&key, Algorithm::MlDsa44).unwrap();
     let text = format!("{signer:?}");
-    assert!(text.contains("MlDsa44") && !text.contains("AAAAAAAA"), "{text}");
+    assert!(
+        text.contains("MlDsa44") && !text.contains("AAAAAAAA"),
+        "{text}"
+    );
 }
