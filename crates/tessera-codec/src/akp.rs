@@ -206,13 +206,14 @@ fn read_private(alg: Algorithm, der: &[u8]) -> Result<Secret, KeyError> {
     Ok(Secret::new(seed.to_vec()))
 }
 
-/// The `privateKey` content of the seed form: `[0] IMPLICIT OCTET STRING (SIZE (32))`, i.e.
-/// `80 20 || seed`.
-pub(crate) fn seed_der(seed: &Secret) -> zeroize::Zeroizing<Vec<u8>> {
-    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(2 + seed.len()));
-    out.push(0x80);
-    // ok: a checked seed is 32 bytes, so its length fits the one-byte short form
-    out.push(u8::try_from(seed.len()).unwrap_or(0x7f) & 0x7f);
+/// The `privateKey` content of the seed form of a checked key: `[0] IMPLICIT OCTET STRING
+/// (SIZE (32))`, i.e. `80 20 || seed`.
+pub(crate) fn seed_der(key: &AkpKey) -> Result<zeroize::Zeroizing<Vec<u8>>, KeyError> {
+    key.check()?;
+    let seed = key.seed.as_ref().ok_or(KeyError::NotPrivate)?;
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(2 + ML_DSA_SEED_LEN));
+    // The check above made the seed 32 bytes: a one-byte DER length.
+    out.extend_from_slice(&[0x80, 0x20]);
     out.extend_from_slice(seed.expose());
-    out
+    Ok(out)
 }

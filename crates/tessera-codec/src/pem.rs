@@ -345,7 +345,8 @@ impl Jwk {
                 .to_der()
                 .map_err(enc)
             }
-            KeyMaterial::Akp(AkpKey { alg, public, .. }) => {
+            KeyMaterial::Akp(k @ AkpKey { alg, public, .. }) => {
+                k.check()?;
                 if public.is_empty() {
                     return Err(KeyError::invalid("the key source holds no public key"));
                 }
@@ -428,10 +429,9 @@ impl Jwk {
                 (ED25519, None, Zeroizing::new(der))
             }
             KeyMaterial::Akp(k) => {
-                let seed = k.seed.as_ref().ok_or(KeyError::NotPrivate)?;
                 let oid = akp::oid(k.alg)
                     .ok_or_else(|| KeyError::UnsupportedKey(format!("AKP key for {}", k.alg)))?;
-                (oid, None, akp::seed_der(seed))
+                (oid, None, akp::seed_der(k)?)
             }
             KeyMaterial::Oct(_) => {
                 return Err(KeyError::UnsupportedKey(

@@ -1,4 +1,9 @@
 //! AKP keys (RFC 9964 §3) and their RFC 9881 DER forms, through the codec's public API.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests fail loudly on purpose"
+)]
 
 use tessera_codec::{AkpKey, Algorithm, Jwk, JwkSet, KeyError, KeyMaterial, KeyUse, Secret, b64};
 
@@ -159,6 +164,15 @@ fn hand_built_material_is_length_checked() {
     ));
     assert!(matches!(
         akp(Algorithm::MlDsa87, 2592, Some(33)).check_for(Algorithm::MlDsa87, KeyUse::Sign),
+        Err(KeyError::Invalid(_))
+    ));
+    // Nor is such material exported.
+    assert!(matches!(
+        akp(Algorithm::MlDsa87, 2592, Some(33)).to_pkcs8_der(),
+        Err(KeyError::Invalid(_))
+    ));
+    assert!(matches!(
+        akp(Algorithm::MlDsa87, 2591, None).to_spki_der(),
         Err(KeyError::Invalid(_))
     ));
     // A seed without its public key (PKCS#8 seed form) is complete: a backend derives `pub`.

@@ -2,8 +2,8 @@
 
 use crate::{MlDsaBackend, MlDsaSigner, MlDsaVerifier};
 use tessera_codec::{
-    AkpKey, Algorithm, Backend, Clock, Encoder, Error, Jwk, KeyError, KeyMaterial, KeyRule,
-    KeySpec, KeyUse, SignatureError, Signer, Validation, Verifier, b64, verify, verify_jws,
+    AkpKey, Algorithm, Backend, Clock, Encoder, Jwk, KeyError, KeyMaterial, KeyRule, KeySpec,
+    KeyUse, SignatureError, Signer, Validation, Verifier, b64, verify, verify_jws,
 };
 
 const ALGS: [Algorithm; 3] = [Algorithm::MlDsa44, Algorithm::MlDsa65, Algorithm::MlDsa87];
@@ -209,10 +209,6 @@ fn seed_only_private_key_has_its_public_key_derived() {
     let pem = key.to_private_pem().unwrap();
     let back = Jwk::from_pem(&pem).unwrap();
     assert_eq!(back.material, seed_only.material);
-    assert!(matches!(
-        verify(&token, &verifier, &validation()),
-        Err(Error::Decode(_))
-    ));
 }
 
 #[test]
