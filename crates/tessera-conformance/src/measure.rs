@@ -531,7 +531,9 @@ fn key_cases(alg: Algorithm) -> Vec<(String, Option<usize>, Result<Jwk, tessera:
             None,
             fixtures::private_key(alg),
         )],
-        _ => vec![("Ed25519".to_owned(), None, fixtures::private_key(alg))],
+        Family::EdDsa => vec![("Ed25519".to_owned(), None, fixtures::private_key(alg))],
+        // ML-DSA: the parameter set is the key size.
+        _ => vec![(alg.name().to_owned(), None, fixtures::private_key(alg))],
     }
 }
 
