@@ -284,3 +284,28 @@ fn other_pkcs8_and_spki_shapes() {
         Err(KeyError::Invalid(m)) if m.contains("parameters")
     ));
 }
+
+#[test]
+fn size_limits_admit_the_largest_ml_dsa_keys_and_tokens() {
+    let key = akp(Algorithm::MlDsa87, 2592, Some(32)).with_kid("k".repeat(64));
+    let json = key.to_json();
+    assert!(
+        json.len() < tessera_codec::MAX_JWK_SIZE / 8,
+        "{}",
+        json.len()
+    );
+    assert_eq!(Jwk::from_json(json.as_bytes()).unwrap(), key);
+    let pem = key.to_public_pem().unwrap();
+    assert!(
+        pem.len() < tessera_codec::MAX_KEY_FILE_SIZE / 8,
+        "{}",
+        pem.len()
+    );
+    assert_eq!(
+        Jwk::from_pem(&pem).unwrap().material,
+        key.to_public().unwrap().material
+    );
+    // A token: a header, small claims and a 4627-byte signature, all base64url.
+    let token_len = 60 + 100 + 4627usize.div_ceil(3) * 4;
+    assert!(token_len < tessera_codec::DEFAULT_MAX_TOKEN_SIZE / 16);
+}
