@@ -150,6 +150,9 @@ pub const SHORT_HMAC_KEY: &str =
 /// Skip reason: RSA key under 2048 bits refused by the backend with [`KeyError::TooWeak`].
 pub const SMALL_RSA_KEY: &str =
     "RSA key under 2048 bits, refused by tessera by design (RFC 7518 §3.3)";
+mod mldsa_sign;
+pub use mldsa_sign::{ML_DSA_HEDGED, ML_DSA_INTERNAL, ml_dsa_sign};
+
 /// Skip reason: ML-DSA vector signed with a non-empty context string.
 pub const ML_DSA_CONTEXT: &str =
     "ML-DSA context string: JWS signs with the empty context (RFC 9964 §2)";
@@ -648,6 +651,18 @@ fn run_set(backend: &dyn Backend, set: &VectorSet, loaded: &Loaded, summary: &mu
     }
 }
 
+/// The stand-in case recorded when a whole set is unusable.
+fn whole_set() -> Case {
+    Case {
+        tc_id: 0,
+        comment: "the whole set".into(),
+        flags: Vec::new(),
+        expected: Expected::Valid,
+        msg: Vec::new(),
+        sig: Vec::new(),
+    }
+}
+
 /// Runs every set of [`vector_sets`] on every backend that supports its algorithm.
 ///
 /// One [`Summary`] per backend and supported algorithm, in the order of `backends` and then of
@@ -668,18 +683,7 @@ pub fn run(backends: &[&'static dyn Backend]) -> Vec<Summary> {
             for (set, result) in loaded.iter().filter(|(s, _)| s.alg == alg) {
                 match result {
                     Ok(l) => run_set(backend, set, l, &mut summary),
-                    Err(m) => summary.record(
-                        set.name,
-                        &Case {
-                            tc_id: 0,
-                            comment: "the whole set".into(),
-                            flags: Vec::new(),
-                            expected: Expected::Valid,
-                            msg: Vec::new(),
-                            sig: Vec::new(),
-                        },
-                        Got::SetUnusable(m.clone()),
-                    ),
+                    Err(m) => summary.record(set.name, &whole_set(), Got::SetUnusable(m.clone())),
                 }
             }
             out.push(summary);
