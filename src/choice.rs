@@ -14,9 +14,11 @@
 //! | ES256, ES384, ES512 | aws-lc, ecdsa, ring, openssl | the same | the same | aws-lc-rs is 2-4x faster than the RustCrypto curves here; ring's P-384 is slow and it has no P-521 |
 //! | ES256K | ecdsa, aws-lc, openssl | the same | the same | RustCrypto `k256` is 3x faster than the native secp256k1 code here |
 //! | EdDSA | aws-lc, ed25519, ring, openssl | the same | the same | aws-lc-rs is fastest; `ed25519-dalek` is next and pure Rust |
+//! | ML-DSA-44/65/87 | mldsa, fips204 | the same | the same | RustCrypto first, like the other pure-Rust defaults (not yet measured against fips204); both sign deterministically by default, so their tokens are identical |
 //!
 //! With the default features (the four pure-Rust backends) every algorithm therefore runs on its
-//! pure-Rust backend. Enabling `aws-lc` anywhere in a dependency graph moves the defaults above to
+//! pure-Rust backend; ML-DSA needs the `mldsa` (or `fips204`) feature, which is not a default
+//! (its keys and signatures are kilobytes, and most users of JWTs do not need it yet). Enabling `aws-lc` anywhere in a dependency graph moves the defaults above to
 //! it, by design and as documented here. A caller who must not be moved names the backend: a
 //! [`BackendId`] either gives exactly that backend or an error, whatever else is compiled in.
 //! (Speeds: `tessera compare` on this project's 2-core machine, README "The comparison".)
@@ -42,6 +44,10 @@ pub fn backends() -> Vec<&'static dyn Backend> {
     v.push(&tessera_ecdsa::EcdsaBackend);
     #[cfg(feature = "ed25519")]
     v.push(&tessera_ed25519::Ed25519Backend);
+    #[cfg(feature = "mldsa")]
+    v.push(&tessera_mldsa::MlDsaBackend);
+    #[cfg(feature = "fips204")]
+    v.push(&tessera_fips204::Fips204Backend);
     #[cfg(feature = "ring")]
     v.push(&tessera_ring::RingBackend);
     #[cfg(feature = "aws-lc")]
@@ -56,7 +62,7 @@ pub fn backend_named(name: &str) -> Option<&'static dyn Backend> {
     backends().into_iter().find(|b| b.name() == name)
 }
 
-/// The seven backends tessera has, whether or not they are compiled in.
+/// The nine backends tessera has, whether or not they are compiled in.
 ///
 /// ```
 /// use tessera::{Algorithm, BackendId, Jwk};
@@ -79,6 +85,10 @@ pub enum BackendId {
     Ecdsa,
     /// `tessera-ed25519` (`ed25519-dalek`, feature `ed25519`).
     Ed25519,
+    /// `tessera-mldsa` (RustCrypto `ml-dsa`, feature `mldsa`).
+    MlDsa,
+    /// `tessera-fips204` (`fips204`, feature `fips204`).
+    Fips204,
     /// `tessera-ring` (ring, feature `ring`).
     Ring,
     /// `tessera-aws-lc` (aws-lc-rs, feature `aws-lc`).
@@ -89,11 +99,13 @@ pub enum BackendId {
 
 impl BackendId {
     /// Every id, in the order of [`backends`].
-    pub const ALL: [BackendId; 7] = [
+    pub const ALL: [BackendId; 9] = [
         BackendId::Hmac,
         BackendId::Rsa,
         BackendId::Ecdsa,
         BackendId::Ed25519,
+        BackendId::MlDsa,
+        BackendId::Fips204,
         BackendId::Ring,
         BackendId::AwsLc,
         BackendId::Openssl,
@@ -106,6 +118,8 @@ impl BackendId {
             BackendId::Rsa => "tessera-rsa",
             BackendId::Ecdsa => "tessera-ecdsa",
             BackendId::Ed25519 => "tessera-ed25519",
+            BackendId::MlDsa => "tessera-mldsa",
+            BackendId::Fips204 => "tessera-fips204",
             BackendId::Ring => "tessera-ring",
             BackendId::AwsLc => "tessera-aws-lc",
             BackendId::Openssl => "tessera-openssl",
@@ -119,6 +133,8 @@ impl BackendId {
             BackendId::Rsa => "rsa",
             BackendId::Ecdsa => "ecdsa",
             BackendId::Ed25519 => "ed25519",
+            BackendId::MlDsa => "mldsa",
+            BackendId::Fips204 => "fips204",
             BackendId::Ring => "ring",
             BackendId::AwsLc => "aws-lc",
             BackendId::Openssl => "openssl",
@@ -180,6 +196,7 @@ pub fn preference(alg: Algorithm, op: Operation) -> &'static [BackendId] {
         (Family::Ecdsa, _) if alg == Algorithm::ES256K => &[Ecdsa, AwsLc, Openssl],
         (Family::Ecdsa, _) => &[AwsLc, Ecdsa, Ring, Openssl],
         (Family::EdDsa, _) => &[AwsLc, Ed25519, Ring, Openssl],
+        (Family::MlDsa, _) => &[MlDsa, Fips204],
         // A family added later defaults to any backend that has it, in list order.
         _ => &BackendId::ALL,
     }

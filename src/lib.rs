@@ -46,7 +46,8 @@
 //! # Backends
 //!
 //! Each behind a cargo feature: `hmac`, `rsa`, `ecdsa`, `ed25519` (pure Rust, RustCrypto and
-//! dalek; the default) and `ring`, `aws-lc`, `openssl` (native). Unlike a process-global provider,
+//! dalek; the default), `mldsa` and `fips204` (ML-DSA, RFC 9964, on RustCrypto `ml-dsa` and on
+//! `fips204`; pure Rust, not in the default) and `ring`, `aws-lc`, `openssl` (native). Unlike a process-global provider,
 //! any number can be enabled together: [`backends`] lists them, [`BackendId`] names one exactly,
 //! and [`default_backend_for`] gives the documented default per algorithm and operation (the
 //! table is in [`choice`]).
@@ -85,8 +86,9 @@ pub use tessera_codec as codec;
 pub mod backend {
     pub use tessera_codec::backend::*;
     pub use tessera_codec::{
-        BatchVerifier, EcCurve, EcKey, JsonError, KeyMaterial, KeyUse, Library, MAX_JWK_SET_SIZE,
-        MAX_JWK_SIZE, OkpKey, RsaKey, RsaPrimes, RsaPrivate, Secret, Segment, SignError,
+        AkpKey, BatchVerifier, EcCurve, EcKey, JsonError, KeyMaterial, KeyUse, Library,
+        MAX_JWK_SET_SIZE, MAX_JWK_SIZE, OkpKey, RsaKey, RsaPrimes, RsaPrivate, Secret, Segment,
+        SignError,
     };
 }
 
@@ -96,8 +98,12 @@ pub use tessera_aws_lc;
 pub use tessera_ecdsa;
 #[cfg(feature = "ed25519")]
 pub use tessera_ed25519;
+#[cfg(feature = "fips204")]
+pub use tessera_fips204;
 #[cfg(feature = "hmac")]
 pub use tessera_hmac;
+#[cfg(feature = "mldsa")]
+pub use tessera_mldsa;
 #[cfg(feature = "openssl")]
 pub use tessera_openssl;
 #[cfg(feature = "ring")]

@@ -70,3 +70,36 @@ fn rsa_signing_prefers_a_native_backend_when_one_is_compiled_in() {
         assert_eq!(chosen, Some("tessera-rsa"));
     }
 }
+
+#[test]
+fn rfc9964_kids_are_rfc7638_thumbprints() {
+    // RFC 9964 Appendix A: each example's kid is the thumbprint of alg, kty and pub.
+    for text in [
+        include_str!("../crates/tessera-conformance/vectors/rfc9964-a-ml-dsa-44.json"),
+        include_str!("../crates/tessera-conformance/vectors/rfc9964-a-ml-dsa-65.json"),
+        include_str!("../crates/tessera-conformance/vectors/rfc9964-a-ml-dsa-87.json"),
+    ] {
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        let key = Jwk::from_json(v["key"].to_string().as_bytes()).unwrap();
+        assert_eq!(Some(thumbprint(&key).unwrap().as_str()), key.kid.as_deref());
+        assert_eq!(
+            thumbprint(&key.to_public().unwrap()).unwrap(),
+            thumbprint(&key).unwrap()
+        );
+    }
+}
+
+#[test]
+fn ml_dsa_defaults_to_tessera_mldsa_when_compiled_in() {
+    for op in [Operation::Sign, Operation::Verify, Operation::Generate] {
+        let chosen = default_backend_for(Algorithm::MlDsa65, op).map(|b| b.name());
+        let expected = if cfg!(feature = "mldsa") {
+            Some("tessera-mldsa")
+        } else if cfg!(feature = "fips204") {
+            Some("tessera-fips204")
+        } else {
+            None
+        };
+        assert_eq!(chosen, expected, "{op:?}");
+    }
+}

@@ -52,6 +52,8 @@ attack_tests!(
     ecdsa_zero_or_order,
     ecdsa_der_signature,
     ed25519_s_not_below_l,
+    ml_dsa_parameter_set_swap,
+    ml_dsa_malformed_signature,
     other_key,
     modified_after_signing,
     embedded_key_headers,

@@ -13,8 +13,14 @@ use tessera_codec::{Algorithm, KeyError, KeyMaterial, KeyRule, RsaKey, Signature
 use vectors::*;
 
 #[test]
-fn every_algorithm_is_supported() {
-    assert_eq!(AwsLcBackend.algorithms(), Algorithm::ALL);
+fn every_algorithm_but_ml_dsa_is_supported() {
+    // ML-DSA through aws-lc-rs (hedged signing only) is not wired in yet: tessera-mldsa and
+    // tessera-fips204 provide it.
+    let expected: Vec<Algorithm> = Algorithm::ALL
+        .into_iter()
+        .filter(|a| a.family() != tessera_codec::Family::MlDsa)
+        .collect();
+    assert_eq!(AwsLcBackend.algorithms(), expected.as_slice());
 }
 
 #[test]

@@ -563,6 +563,14 @@ fn hmac_keygen_formats_and_files() {
         "--bits does not apply",
     );
     keygen_fails(
+        &["--alg", "ML-DSA-65", "--bits", "256"],
+        "the parameter set fixes the key size",
+    );
+    keygen_fails(
+        &["--alg", "ML-DSA-44", "--curve", "P-256"],
+        "--curve does not apply",
+    );
+    keygen_fails(
         &["--alg", "ES384", "--format", "raw"],
         "--format raw is only for HMAC",
     );

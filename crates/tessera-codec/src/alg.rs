@@ -1,4 +1,4 @@
-//! JOSE signature algorithms (RFC 7518 §3, RFC 8037 §3.1, RFC 8812 §3.2).
+//! JOSE signature algorithms (RFC 7518 §3, RFC 8037 §3.1, RFC 8812 §3.2, RFC 9964 §2).
 
 use core::fmt;
 use core::str::FromStr;
@@ -37,6 +37,12 @@ pub enum Algorithm {
     ES256K,
     /// EdDSA; tessera supports the Ed25519 curve (RFC 8037).
     EdDSA,
+    /// ML-DSA-44 (FIPS 204, RFC 9964), security category 2.
+    MlDsa44,
+    /// ML-DSA-65 (FIPS 204, RFC 9964), security category 3.
+    MlDsa65,
+    /// ML-DSA-87 (FIPS 204, RFC 9964), security category 5.
+    MlDsa87,
 }
 
 /// The kind of key and primitive an algorithm needs.
@@ -53,6 +59,8 @@ pub enum Family {
     Ecdsa,
     /// EdDSA (`kty: OKP`).
     EdDsa,
+    /// ML-DSA, the module-lattice signature of FIPS 204 (`kty: AKP`, RFC 9964).
+    MlDsa,
 }
 
 /// The hash function an algorithm uses.
@@ -233,8 +241,9 @@ impl fmt::Display for EcCurve {
 }
 
 impl Algorithm {
-    /// Every algorithm tessera knows, in the order of RFC 7518's table followed by RFC 8812 and RFC 8037.
-    pub const ALL: [Algorithm; 14] = [
+    /// Every algorithm tessera knows, in the order of RFC 7518's table followed by RFC 8812,
+    /// RFC 8037 and RFC 9964.
+    pub const ALL: [Algorithm; 17] = [
         Algorithm::HS256,
         Algorithm::HS384,
         Algorithm::HS512,
@@ -249,6 +258,9 @@ impl Algorithm {
         Algorithm::ES512,
         Algorithm::ES256K,
         Algorithm::EdDSA,
+        Algorithm::MlDsa44,
+        Algorithm::MlDsa65,
+        Algorithm::MlDsa87,
     ];
 
     /// The JOSE `alg` name.
@@ -268,6 +280,9 @@ impl Algorithm {
             Algorithm::ES512 => "ES512",
             Algorithm::ES256K => "ES256K",
             Algorithm::EdDSA => "EdDSA",
+            Algorithm::MlDsa44 => "ML-DSA-44",
+            Algorithm::MlDsa65 => "ML-DSA-65",
+            Algorithm::MlDsa87 => "ML-DSA-87",
         }
     }
 
@@ -286,10 +301,13 @@ impl Algorithm {
                 Family::Ecdsa
             }
             Algorithm::EdDSA => Family::EdDsa,
+            Algorithm::MlDsa44 | Algorithm::MlDsa65 | Algorithm::MlDsa87 => Family::MlDsa,
         }
     }
 
-    /// The hash function; EdDSA has none of its own choosing and reports SHA-512 (used inside Ed25519).
+    /// The hash function; EdDSA has none of its own choosing and reports SHA-512 (used inside
+    /// Ed25519). ML-DSA hashes with SHAKE256 inside the primitive, which tessera never computes
+    /// itself, and reports SHA-512 likewise; no backend reads it for EdDSA or ML-DSA.
     pub const fn hash(self) -> Hash {
         match self {
             Algorithm::HS256
@@ -304,7 +322,10 @@ impl Algorithm {
             | Algorithm::RS512
             | Algorithm::PS512
             | Algorithm::ES512
-            | Algorithm::EdDSA => Hash::Sha512,
+            | Algorithm::EdDSA
+            | Algorithm::MlDsa44
+            | Algorithm::MlDsa65
+            | Algorithm::MlDsa87 => Hash::Sha512,
         }
     }
 
@@ -326,11 +347,12 @@ impl Algorithm {
             Family::RsaPkcs1 | Family::RsaPss => "RSA",
             Family::Ecdsa => "EC",
             Family::EdDsa => "OKP",
+            Family::MlDsa => "AKP",
         }
     }
 
     /// Length in bytes of a signature when it does not depend on the key
-    /// (HMAC, ECDSA, EdDSA); `None` for RSA, whose signatures are as long as the modulus.
+    /// (HMAC, ECDSA, EdDSA, ML-DSA); `None` for RSA, whose signatures are as long as the modulus.
     pub const fn fixed_signature_len(self) -> Option<usize> {
         match self.family() {
             Family::Hmac => Some(self.hash().output_len()),
@@ -339,18 +361,57 @@ impl Algorithm {
                 None => None,
             },
             Family::EdDsa => Some(64),
+            Family::MlDsa => match self.ml_dsa_sizes() {
+                Some(s) => Some(s.signature),
+                None => None,
+            },
             Family::RsaPkcs1 | Family::RsaPss => None,
         }
     }
 
-    /// Whether the same key and input always give the same signature (HMAC, RSASSA-PKCS1-v1_5, EdDSA).
+    /// Whether the same key and input always give the same signature (HMAC, RSASSA-PKCS1-v1_5,
+    /// EdDSA, and ML-DSA as tessera signs it by default: FIPS 204's deterministic variant, whose
+    /// randomness `rnd` is 32 zero bytes; a hedged ML-DSA signer is opt-in).
     pub const fn is_deterministic(self) -> bool {
         matches!(
             self.family(),
-            Family::Hmac | Family::RsaPkcs1 | Family::EdDsa
+            Family::Hmac | Family::RsaPkcs1 | Family::EdDsa | Family::MlDsa
         )
     }
+
+    /// The sizes of an ML-DSA parameter set (FIPS 204 Table 2), `None` for other algorithms.
+    pub const fn ml_dsa_sizes(self) -> Option<MlDsaSizes> {
+        Some(match self {
+            Algorithm::MlDsa44 => MlDsaSizes {
+                public_key: 1312,
+                signature: 2420,
+            },
+            Algorithm::MlDsa65 => MlDsaSizes {
+                public_key: 1952,
+                signature: 3309,
+            },
+            Algorithm::MlDsa87 => MlDsaSizes {
+                public_key: 2592,
+                signature: 4627,
+            },
+            _ => return None,
+        })
+    }
 }
+
+/// The sizes of one ML-DSA parameter set (FIPS 204 Table 2). Every private key is the same
+/// 32-byte seed `ξ` (RFC 9964 §2, RFC 9881 §6), [`ML_DSA_SEED_LEN`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MlDsaSizes {
+    /// Length in bytes of an encoded public key.
+    pub public_key: usize,
+    /// Length in bytes of a signature.
+    pub signature: usize,
+}
+
+/// Length in bytes of an ML-DSA private key seed (`ξ`, FIPS 204 Algorithm 1), the one private
+/// form JOSE (RFC 9964 `priv`) and tessera's PKCS#8 export use.
+pub const ML_DSA_SEED_LEN: usize = 32;
 
 impl fmt::Display for Algorithm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -439,5 +500,19 @@ mod tests {
         assert_eq!(Algorithm::ES256K.fixed_signature_len(), Some(64));
         assert_eq!(Algorithm::EdDSA.fixed_signature_len(), Some(64));
         assert_eq!(Algorithm::PS256.fixed_signature_len(), None);
+        assert_eq!(Algorithm::MlDsa44.fixed_signature_len(), Some(2420));
+        assert_eq!(Algorithm::MlDsa65.fixed_signature_len(), Some(3309));
+        assert_eq!(Algorithm::MlDsa87.fixed_signature_len(), Some(4627));
+        assert_eq!(Algorithm::EdDSA.ml_dsa_sizes(), None);
+    }
+
+    #[test]
+    fn ml_dsa_names_and_family() {
+        assert_eq!(Algorithm::from_name("ML-DSA-65"), Some(Algorithm::MlDsa65));
+        assert_eq!(Algorithm::from_name("ml-dsa-65"), None);
+        assert_eq!(Algorithm::from_name("ML-DSA-128"), None);
+        assert_eq!(Algorithm::MlDsa87.key_type(), "AKP");
+        assert_eq!(Algorithm::MlDsa44.family(), Family::MlDsa);
+        assert!(Algorithm::MlDsa44.is_deterministic());
     }
 }

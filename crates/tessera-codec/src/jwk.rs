@@ -1,6 +1,7 @@
-//! JSON Web Keys (RFC 7517) and JWK Sets, for the key types JWS uses (RFC 7518 §6, RFC 8037 §2),
-//! with RFC 7638 thumbprint input.
+//! JSON Web Keys (RFC 7517) and JWK Sets, for the key types JWS uses (RFC 7518 §6, RFC 8037 §2,
+//! RFC 9964 §3), with RFC 7638 thumbprint input.
 
+pub use crate::akp::AkpKey;
 use crate::alg::{Algorithm, EcCurve, Family};
 use crate::b64;
 use crate::error::{KeyError, clip};
@@ -10,7 +11,8 @@ use serde_json::{Map, Value};
 use std::fmt;
 use zeroize::Zeroizing;
 
-/// Largest JWK accepted, in bytes of JSON (an RSA-8192 private key is about 6.5 KiB).
+/// Largest JWK accepted, in bytes of JSON (an RSA-8192 private key is about 6.5 KiB, an
+/// ML-DSA-87 private key about 3.6 KiB).
 pub const MAX_JWK_SIZE: usize = 64 * 1024;
 /// Largest JWK Set accepted, in bytes of JSON.
 pub const MAX_JWK_SET_SIZE: usize = 1024 * 1024;
@@ -125,6 +127,8 @@ pub enum KeyMaterial {
     Ec(EcKey),
     /// An Ed25519 key.
     Okp(OkpKey),
+    /// An ML-DSA key (`kty: AKP`, RFC 9964).
+    Akp(AkpKey),
 }
 
 /// What a key is about to be used for; checked against `use` and `key_ops`.
@@ -157,11 +161,15 @@ pub(crate) use crate::backend::{bit_len, unsigned as strip_zeros};
 pub const MIN_RSA_BITS: usize = 2048;
 
 impl Jwk {
-    /// A key with no `kid`, `alg`, `use` or `key_ops`.
+    /// A key with no `kid`, `use` or `key_ops`, and no `alg` unless the material is an AKP key,
+    /// whose `alg` is required (RFC 9964 §3) and taken from it.
     pub fn new(material: KeyMaterial) -> Self {
         Jwk {
             kid: None,
-            alg: None,
+            alg: match &material {
+                KeyMaterial::Akp(k) => Some(k.alg.name().to_owned()),
+                _ => None,
+            },
             key_use: None,
             key_ops: None,
             material,
@@ -192,6 +200,7 @@ impl Jwk {
             KeyMaterial::Rsa(_) => "RSA",
             KeyMaterial::Ec(_) => "EC",
             KeyMaterial::Okp(_) => "OKP",
+            KeyMaterial::Akp(_) => "AKP",
         }
     }
 
@@ -211,16 +220,19 @@ impl Jwk {
             KeyMaterial::Rsa(k) => k.private.is_some(),
             KeyMaterial::Ec(k) => k.d.is_some(),
             KeyMaterial::Okp(k) => k.d.is_some(),
+            KeyMaterial::Akp(k) => k.seed.is_some(),
         }
     }
 
     /// The one algorithm this key can serve, when it names one: its `alg` member, else the key
-    /// type where that decides (EC curves, Ed25519). RSA and `oct` keys without `alg` name none.
+    /// type where that decides (EC curves, Ed25519, AKP). RSA and `oct` keys without `alg` name
+    /// none.
     pub fn algorithm(&self) -> Option<Algorithm> {
         if let Some(a) = &self.alg {
             return Algorithm::from_name(a);
         }
         match &self.material {
+            KeyMaterial::Akp(k) => Some(k.alg),
             KeyMaterial::Ec(k) => Some(k.crv.algorithm()),
             KeyMaterial::Okp(_) => Some(Algorithm::EdDSA),
             _ => None,
@@ -238,6 +250,7 @@ impl Jwk {
                 | (Family::RsaPkcs1 | Family::RsaPss, KeyMaterial::Rsa(_))
                 | (Family::Ecdsa, KeyMaterial::Ec(_))
                 | (Family::EdDsa, KeyMaterial::Okp(_))
+                | (Family::MlDsa, KeyMaterial::Akp(_))
         );
         if !fits {
             return Err(KeyError::WrongKeyType {
@@ -252,6 +265,14 @@ impl Jwk {
                 alg,
                 expected: alg.curve().map_or("none", EcCurve::name),
                 found: k.crv.name(),
+            });
+        }
+        if let KeyMaterial::Akp(k) = &self.material
+            && k.alg != alg
+        {
+            return Err(KeyError::AlgorithmMismatch {
+                alg,
+                key_alg: k.alg.name().to_owned(),
             });
         }
         if let Some(a) = &self.alg
@@ -320,6 +341,16 @@ impl Jwk {
                 KeyMaterial::Okp(OkpKey {
                     x: k.x.clone(),
                     d: None,
+                })
+            }
+            KeyMaterial::Akp(k) => {
+                if k.public.is_empty() {
+                    return Err(missing_public());
+                }
+                KeyMaterial::Akp(AkpKey {
+                    alg: k.alg,
+                    public: k.public.clone(),
+                    seed: None,
                 })
             }
         };
@@ -391,6 +422,13 @@ impl Jwk {
                     m.insert("d".into(), s(d.expose()));
                 }
             }
+            KeyMaterial::Akp(k) => {
+                m.insert("alg".into(), k.alg.name().into());
+                m.insert("pub".into(), s(&k.public));
+                if let Some(seed) = &k.seed {
+                    m.insert("priv".into(), s(seed.expose()));
+                }
+            }
         }
         if let Some(v) = &self.kid {
             m.insert("kid".into(), v.clone().into());
@@ -439,6 +477,17 @@ impl Jwk {
                     return Err(missing_public());
                 }
                 format!(r#"{{"crv":"Ed25519","kty":"OKP","x":"{}"}}"#, e(&k.x))
+            }
+            // RFC 9964 §3: the required members of an AKP key are alg, kty and pub.
+            KeyMaterial::Akp(k) => {
+                if k.public.is_empty() {
+                    return Err(missing_public());
+                }
+                format!(
+                    r#"{{"alg":"{}","kty":"AKP","pub":"{}"}}"#,
+                    k.alg.name(),
+                    e(&k.public)
+                )
             }
         })
     }
@@ -500,6 +549,10 @@ struct RawJwk {
     oth: Option<Value>,
     x: Option<String>,
     y: Option<String>,
+    #[serde(rename = "pub")]
+    public: Option<String>,
+    #[serde(rename = "priv")]
+    private: Option<String>,
 }
 
 fn member(name: &str, v: &Option<String>) -> Result<Vec<u8>, KeyError> {
@@ -603,6 +656,11 @@ impl RawJwk {
                         .transpose()?,
                 })
             }
+            "AKP" => KeyMaterial::Akp(AkpKey::from_members(
+                self.alg.as_deref(),
+                member("pub", &self.public)?,
+                optional("priv", &self.private)?,
+            )?),
             other => return Err(KeyError::UnsupportedKey(format!("kty {}", clip(other)))),
         };
         Ok(Jwk {

@@ -15,6 +15,7 @@
 
 #![forbid(unsafe_code)]
 
+mod akp;
 mod alg;
 pub mod b64;
 pub mod backend;
@@ -27,7 +28,7 @@ mod jwk;
 mod pem;
 mod validation;
 
-pub use alg::{Algorithm, EcCurve, Family, Hash, UnknownAlgorithm};
+pub use alg::{Algorithm, EcCurve, Family, Hash, ML_DSA_SEED_LEN, MlDsaSizes, UnknownAlgorithm};
 pub use backend::{Backend, KeySpec, Library, Signer, Verifier};
 // Transitional: backend-author items at the root, until every backend imports them from `backend`.
 #[doc(hidden)]
@@ -44,8 +45,8 @@ pub use error::{
 pub use header::{Header, REGISTERED_HEADERS};
 pub use json::MAX_DEPTH_CAP;
 pub use jwk::{
-    EcKey, Jwk, JwkSet, KeyMaterial, KeyUse, MAX_JWK_SET_SIZE, MAX_JWK_SIZE, MIN_RSA_BITS, OkpKey,
-    RsaKey, RsaPrimes, RsaPrivate, Secret,
+    AkpKey, EcKey, Jwk, JwkSet, KeyMaterial, KeyUse, MAX_JWK_SET_SIZE, MAX_JWK_SIZE, MIN_RSA_BITS,
+    OkpKey, RsaKey, RsaPrimes, RsaPrivate, Secret,
 };
 pub use pem::MAX_KEY_FILE_SIZE;
 pub use validation::{Clock, DEFAULT_MAX_DEPTH, DEFAULT_MAX_TOKEN_SIZE, Validation};

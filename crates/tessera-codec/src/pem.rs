@@ -1,12 +1,13 @@
-//! PEM and DER key formats (SPKI, PKCS#8, PKCS#1, SEC1) to and from [`Jwk`], through the
-//! RustCrypto formats crates. No cryptography: where a private-key format omits the public key
+//! PEM and DER key formats (SPKI, PKCS#8, PKCS#1, SEC1; ML-DSA as RFC 9881) to and from
+//! [`Jwk`], through the RustCrypto formats crates. No cryptography: where a private-key format omits the public key
 //! (PKCS#8 v1 Ed25519, SEC1 without `publicKey`) the JWK's public members are left empty and a
 //! backend derives them.
 
+use crate::akp;
 use crate::alg::EcCurve;
 use crate::error::KeyError;
 use crate::jwk::{
-    EcKey, Jwk, KeyMaterial, OkpKey, RsaKey, RsaPrimes, RsaPrivate, Secret, strip_zeros,
+    AkpKey, EcKey, Jwk, KeyMaterial, OkpKey, RsaKey, RsaPrimes, RsaPrivate, Secret, strip_zeros,
 };
 use der::asn1::{BitStringRef, ObjectIdentifier, OctetStringRef, UintRef};
 use der::{AnyRef, Decode, Encode};
@@ -197,11 +198,18 @@ impl Jwk {
                     d: None,
                 })
             }
-            other => {
-                return Err(KeyError::UnsupportedKey(format!(
-                    "key algorithm OID {other}"
-                )));
-            }
+            other => match akp::alg_of_oid(other) {
+                Some(alg) => KeyMaterial::Akp(akp::from_spki(
+                    alg,
+                    spki.algorithm.parameters.is_some(),
+                    key,
+                )?),
+                None => {
+                    return Err(KeyError::UnsupportedKey(format!(
+                        "key algorithm OID {other}"
+                    )));
+                }
+            },
         };
         Ok(Jwk::new(material))
     }
@@ -244,11 +252,24 @@ impl Jwk {
                     d: Some(Secret::new(seed.to_vec())),
                 })
             }
-            other => {
-                return Err(KeyError::UnsupportedKey(format!(
-                    "key algorithm OID {other}"
-                )));
-            }
+            other => match akp::alg_of_oid(other) {
+                Some(alg) => KeyMaterial::Akp(akp::from_pkcs8(
+                    alg,
+                    info.algorithm.parameters.is_some(),
+                    private,
+                    match info.public_key {
+                        Some(p) => Some(p.as_bytes().ok_or_else(|| {
+                            KeyError::invalid("PKCS#8 public key bits are not whole bytes")
+                        })?),
+                        None => None,
+                    },
+                )?),
+                None => {
+                    return Err(KeyError::UnsupportedKey(format!(
+                        "key algorithm OID {other}"
+                    )));
+                }
+            },
         };
         Ok(Jwk::new(material))
     }
@@ -324,6 +345,23 @@ impl Jwk {
                 .to_der()
                 .map_err(enc)
             }
+            KeyMaterial::Akp(k @ AkpKey { alg, public, .. }) => {
+                k.check()?;
+                if public.is_empty() {
+                    return Err(KeyError::invalid("the key source holds no public key"));
+                }
+                SubjectPublicKeyInfoRef {
+                    algorithm: AlgorithmIdentifier {
+                        oid: akp::oid(*alg).ok_or_else(|| {
+                            KeyError::UnsupportedKey(format!("AKP key for {alg}"))
+                        })?,
+                        parameters: None,
+                    },
+                    subject_public_key: BitStringRef::from_bytes(public).map_err(enc)?,
+                }
+                .to_der()
+                .map_err(enc)
+            }
             KeyMaterial::Oct(_) => Err(KeyError::UnsupportedKey(
                 "an HMAC secret has no public key".into(),
             )),
@@ -331,7 +369,7 @@ impl Jwk {
     }
 
     /// The private key as DER PKCS#8 (v1 for RSA and EC with the public point inside SEC1,
-    /// v1 for Ed25519).
+    /// v1 for Ed25519, v1 with the seed form `[0] IMPLICIT OCTET STRING` for ML-DSA, RFC 9881).
     pub fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>, KeyError> {
         let enc = |e: der::Error| KeyError::invalid(format!("PKCS#8 encoding: {e}"));
         let (oid, params, inner): (
@@ -390,6 +428,11 @@ impl Jwk {
                     .map_err(enc)?;
                 (ED25519, None, Zeroizing::new(der))
             }
+            KeyMaterial::Akp(k) => {
+                let oid = akp::oid(k.alg)
+                    .ok_or_else(|| KeyError::UnsupportedKey(format!("AKP key for {}", k.alg)))?;
+                (oid, None, akp::seed_der(k)?)
+            }
             KeyMaterial::Oct(_) => {
                 return Err(KeyError::UnsupportedKey(
                     "HMAC secrets have no PKCS#8 form".into(),
@@ -404,7 +447,8 @@ impl Jwk {
             private_key: OctetStringRef::new(&inner).map_err(enc)?,
             public_key: None,
         };
-        let der = if params.is_some() || oid == ED25519 {
+        // Ed25519 and ML-DSA have absent parameters (RFC 8410 §3, RFC 9881 §2).
+        let der = if params.is_some() || oid == ED25519 || akp::alg_of_oid(oid).is_some() {
             info.to_der().map_err(enc)?
         } else {
             // rsaEncryption carries explicit NULL parameters (RFC 8017 §A.1).

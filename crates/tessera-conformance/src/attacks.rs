@@ -46,6 +46,9 @@ macro_rules! expect {
     }};
 }
 
+mod ml_dsa;
+use ml_dsa::{ml_dsa_malformed_signature, ml_dsa_parameter_set_swap};
+
 fn all_pass(verdicts: impl IntoIterator<Item = Verdict>) -> Verdict {
     verdicts
         .into_iter()
@@ -516,6 +519,16 @@ pub const ATTACKS: &[Attack] = &[
         name: "ed25519_s_not_below_l",
         description: "Ed25519 signature with S + L (non-canonical S)",
         run: ed25519_s_not_below_l,
+    },
+    Attack {
+        name: "ml_dsa_parameter_set_swap",
+        description: "ML-DSA token or key used under another parameter set (44, 65, 87)",
+        run: ml_dsa_parameter_set_swap,
+    },
+    Attack {
+        name: "ml_dsa_malformed_signature",
+        description: "ML-DSA signature with a malformed hint, z out of range, zeroed, or off by one byte",
+        run: ml_dsa_malformed_signature,
     },
     Attack {
         name: "other_key",

@@ -1,7 +1,9 @@
 //! Fixed keys for every algorithm, and ready-made signer/verifier pairs per backend.
 //!
 //! Asymmetric keys are PEM files under `keys/` made once with `openssl genpkey` (PKCS#8; the
-//! Ed25519 one is v1, without its public key, so backends must derive it). Loading them goes
+//! Ed25519 one is v1, without its public key, so backends must derive it). The ML-DSA keys are
+//! fixed seeds in RFC 9881's PKCS#8 seed form (`[0] IMPLICIT OCTET STRING`, no public key
+//! either; seeds in `keys/README.md`). Loading them goes
 //! through the codec's PEM reader, which these suites thereby exercise too.
 
 use std::sync::OnceLock;
@@ -21,6 +23,9 @@ fn pem(alg: Algorithm) -> &'static str {
         Algorithm::ES512 => include_str!("../keys/p521.pem"),
         Algorithm::ES256K => include_str!("../keys/secp256k1.pem"),
         Algorithm::EdDSA => include_str!("../keys/ed25519.pem"),
+        Algorithm::MlDsa44 => include_str!("../keys/ml-dsa-44.pem"),
+        Algorithm::MlDsa65 => include_str!("../keys/ml-dsa-65.pem"),
+        Algorithm::MlDsa87 => include_str!("../keys/ml-dsa-87.pem"),
         _ => include_str!("../keys/rsa2048.pem"),
     }
 }

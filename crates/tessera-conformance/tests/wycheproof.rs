@@ -200,3 +200,30 @@ fn the_runner_catches_a_backend_that_rejects_everything() {
         );
     }
 }
+
+#[test]
+fn ml_dsa_sign_vectors_reproduced_byte_for_byte() {
+    let summaries = tessera_conformance::wycheproof::ml_dsa_sign(&backends());
+    assert!(!summaries.is_empty());
+    for s in &summaries {
+        println!(
+            "{:<16} {:<10} sign: {} passed, {} failed, {} skipped of {}",
+            s.backend, s.alg, s.passed, s.failed, s.skipped_by_policy, s.total
+        );
+        for f in &s.failures {
+            println!(
+                "FAIL {} {} tcId {}: {:?} {}",
+                s.backend, s.alg, f.tc_id, f.got, f.comment
+            );
+        }
+        for k in &s.skips {
+            println!("  skipped {k:?}");
+        }
+        assert!(s.passed > 0, "{} {}: nothing ran", s.backend, s.alg);
+    }
+    let failed: usize = summaries.iter().map(|s| s.failed).sum();
+    assert_eq!(
+        failed, 0,
+        "{failed} Wycheproof ML-DSA signing vectors failed"
+    );
+}

@@ -26,6 +26,13 @@ const P256_ORDER: [u8; 32] = [
     0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
 ];
 
+/// Every algorithm OpenSSL 3.0 has: all but ML-DSA (OpenSSL gained it in 3.5).
+fn algorithms() -> impl Iterator<Item = Algorithm> {
+    Algorithm::ALL
+        .into_iter()
+        .filter(|a| a.family() != tessera_codec::Family::MlDsa)
+}
+
 fn sign(key: &Jwk, alg: Algorithm) -> Vec<u8> {
     let mut sig = Vec::new();
     OpensslBackend
@@ -52,7 +59,10 @@ fn expected_len(alg: Algorithm) -> usize {
 #[test]
 fn names_every_algorithm_and_the_library() {
     assert_eq!(OpensslBackend.name(), "tessera-openssl");
-    assert_eq!(OpensslBackend.algorithms(), &Algorithm::ALL);
+    assert_eq!(
+        OpensslBackend.algorithms(),
+        algorithms().collect::<Vec<_>>().as_slice()
+    );
     let lib = OpensslBackend.library();
     assert_eq!(lib.name, "OpenSSL");
     assert!(lib.version.starts_with("3."), "{}", lib.version);
@@ -60,7 +70,7 @@ fn names_every_algorithm_and_the_library() {
 
 #[test]
 fn every_algorithm_round_trips_and_rejects_tampering() {
-    for alg in Algorithm::ALL {
+    for alg in algorithms() {
         let key = OpensslBackend.generate(KeySpec::new(alg)).unwrap();
         assert_eq!(key.alg.as_deref(), Some(alg.name()));
         assert!(key.is_private());
@@ -119,7 +129,7 @@ fn every_algorithm_round_trips_and_rejects_tampering() {
 
 #[test]
 fn signatures_from_one_key_do_not_verify_under_another() {
-    for alg in Algorithm::ALL {
+    for alg in algorithms() {
         let a = OpensslBackend.generate(KeySpec::new(alg)).unwrap();
         let b = OpensslBackend.generate(KeySpec::new(alg)).unwrap();
         assert_eq!(
@@ -132,7 +142,7 @@ fn signatures_from_one_key_do_not_verify_under_another() {
 
 #[test]
 fn deterministic_algorithms_are_deterministic() {
-    for alg in Algorithm::ALL {
+    for alg in algorithms() {
         let key = OpensslBackend.generate(KeySpec::new(alg)).unwrap();
         assert_eq!(
             sign(&key, alg) == sign(&key, alg),
@@ -456,7 +466,7 @@ fn keys_are_shared_across_threads() {
 
 #[test]
 fn garbage_signatures_never_panic() {
-    for alg in Algorithm::ALL {
+    for alg in algorithms() {
         let key = OpensslBackend.generate(KeySpec::new(alg)).unwrap();
         let v = verifier(&key, alg);
         let n = v.signature_len();

@@ -102,6 +102,11 @@ fn check_args(args: &KeygenArgs, family: Family) -> Result<()> {
             "--bits does not apply to {alg}: the curve fixes the key size"
         )));
     }
+    if args.bits.is_some() && family == Family::MlDsa {
+        return Err(CliError::usage(format!(
+            "--bits does not apply to {alg}: the parameter set fixes the key size"
+        )));
+    }
     if !matches!(family, Family::Hmac) && args.out_private == args.out_public {
         return Err(CliError::usage(
             "--out-private and --out-public are the same file; the public key would overwrite the private one",

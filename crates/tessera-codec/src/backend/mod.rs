@@ -15,7 +15,7 @@
 //!
 //! 1. Starts every constructor with [`ensure_supported`] (or [`ensure_family`] in a typed
 //!    constructor), then takes the key through one of the typed accessors, [`Jwk::oct_for`],
-//!    [`Jwk::rsa_for`], [`Jwk::ec_for`] or [`Jwk::okp_for`]. They run [`Jwk::check_for`]: the
+//!    [`Jwk::rsa_for`], [`Jwk::ec_for`], [`Jwk::okp_for`] or [`Jwk::akp_for`] (ML-DSA). They run [`Jwk::check_for`]: the
 //!    algorithm binding, `use`/`key_ops`, key strength, and every key rule that needs no curve
 //!    arithmetic ([`rules`]). A constructor from raw bytes calls the [`rules`] function for its
 //!    key type instead.

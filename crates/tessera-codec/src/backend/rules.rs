@@ -156,6 +156,8 @@ pub(crate) fn check_material(alg: Algorithm, material: &KeyMaterial) -> Result<(
         }
         KeyMaterial::Okp(OkpKey { x, .. }) if !x.is_empty() => check_ed25519_public(x),
         KeyMaterial::Okp(_) => Ok(()),
+        // Lengths only: every byte string of the right length decodes as an ML-DSA public key.
+        KeyMaterial::Akp(k) => k.check(),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::alg::{Algorithm, Family};
 use crate::error::{KeyError, KeyRule, SignatureError};
-use crate::jwk::{EcKey, Jwk, KeyMaterial, KeyUse, OkpKey, RsaKey, Secret};
+use crate::jwk::{AkpKey, EcKey, Jwk, KeyMaterial, KeyUse, OkpKey, RsaKey, Secret};
 
 impl Jwk {
     /// The HMAC secret of this key for `alg` (HS256/384/512), after [`Jwk::check_for`].
@@ -39,6 +39,18 @@ impl Jwk {
     pub fn okp_for(&self, alg: Algorithm, usage: KeyUse) -> Result<&OkpKey, KeyError> {
         match self.check_for(alg, usage)? {
             KeyMaterial::Okp(okp) => Ok(okp),
+            _ => Err(wrong_type(self, alg)),
+        }
+    }
+}
+
+impl Jwk {
+    /// The ML-DSA key for `alg` (ML-DSA-44/65/87), after [`Jwk::check_for`]: the key's own
+    /// algorithm is `alg`, `pub` (when present) and the seed have their lengths; signing has the
+    /// seed.
+    pub fn akp_for(&self, alg: Algorithm, usage: KeyUse) -> Result<&AkpKey, KeyError> {
+        match self.check_for(alg, usage)? {
+            KeyMaterial::Akp(akp) => Ok(akp),
             _ => Err(wrong_type(self, alg)),
         }
     }

@@ -48,8 +48,14 @@ pub(crate) fn key_cases(alg: Algorithm) -> Vec<KeyCase> {
             bits: None,
             private: fixtures::private_key(alg),
         }],
-        _ => vec![KeyCase {
+        Family::EdDsa => vec![KeyCase {
             label: "Ed25519".to_owned(),
+            bits: None,
+            private: fixtures::private_key(alg),
+        }],
+        // ML-DSA: the parameter set is the key size.
+        _ => vec![KeyCase {
+            label: alg.name().to_owned(),
             bits: None,
             private: fixtures::private_key(alg),
         }],
