@@ -118,7 +118,7 @@ fn setup() -> Setup {
     let payload_b64 = input.split('.').nth(1).unwrap().to_owned();
     Setup {
         input_len: input.len(),
-        signature: tessera::b64::decode(sig.as_bytes()).unwrap(),
+        signature: tessera::codec::b64::decode(sig.as_bytes()).unwrap(),
         tokens: [a, b],
         validation: measure::validation(),
         hmac: backend.verifier(&key, Algorithm::HS256).unwrap(),
@@ -195,7 +195,7 @@ fn codec(c: &mut Criterion) {
         let mut buf = Vec::with_capacity(BIG_PAYLOAD);
         b.iter(|| s.verify_into_big(&mut buf));
     });
-    let payload = tessera::b64::decode(s.payload_b64.as_bytes()).unwrap();
+    let payload = tessera::codec::b64::decode(s.payload_b64.as_bytes()).unwrap();
     group.bench_function("claims-serde", |b| {
         b.iter(|| {
             let claims: BenchClaims<'_> = serde_json::from_slice(black_box(&payload)).unwrap();
@@ -206,7 +206,7 @@ fn codec(c: &mut Criterion) {
         let mut buf = Vec::with_capacity(1024);
         b.iter(|| {
             buf.clear();
-            tessera::b64::decode_to(black_box(s.payload_b64.as_bytes()), &mut buf).unwrap();
+            tessera::codec::b64::decode_to(black_box(s.payload_b64.as_bytes()), &mut buf).unwrap();
             black_box(buf.len());
         });
     });

@@ -44,7 +44,8 @@ mod peers;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::Duration;
-use tessera::{Algorithm, Backend, Encoder, Family, Jwk, Signer, Verifier};
+use tessera::codec::Family;
+use tessera::{Algorithm, Backend, Encoder, Jwk, Signer, Verifier};
 use tessera_conformance::fixtures;
 // `peers.rs` names the benchmark constants as `crate::measure::…`.
 use tessera_conformance::measure::{self, BenchClaims, Budget, KID, OwnedClaims};

@@ -15,7 +15,8 @@ use aws_lc_rs::signature as awslc;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ring::signature as rings;
 use std::hint::black_box;
-use tessera::{Algorithm, KeyMaterial, b64};
+use tessera::Algorithm;
+use tessera::codec::{KeyMaterial, b64};
 use tessera_conformance::fixtures::private_key;
 
 /// The fixture key's public key as the raw bytes these APIs take, a signing input and a signature.

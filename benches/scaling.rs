@@ -27,7 +27,8 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use serde::{Deserialize, Serialize};
 use std::hint::black_box;
 use std::time::Duration;
-use tessera::{Algorithm, Encoder, Family, Jwk, Validation, Verifier};
+use tessera::codec::Family;
+use tessera::{Algorithm, Encoder, Jwk, Validation, Verifier};
 use tessera_conformance::fixtures;
 use tessera_conformance::measure::{self, BenchClaims, KID};
 

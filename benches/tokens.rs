@@ -35,7 +35,8 @@
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::Duration;
-use tessera::{Algorithm, Backend, Encoder, Family, Jwk, Signer, Verifier};
+use tessera::codec::Family;
+use tessera::{Algorithm, Backend, Encoder, Jwk, Signer, Verifier};
 use tessera_conformance::fixtures;
 use tessera_conformance::measure::{self, BenchClaims, KID};
 
@@ -59,7 +60,7 @@ fn case(backend: &'static dyn Backend, alg: Algorithm, private: &Jwk) -> Case {
     let token = encoder.encode(&BenchClaims::standard()).unwrap();
     let (input, sig) = token.rsplit_once('.').unwrap();
     let input_len = input.len();
-    let signature = tessera::b64::decode(sig.as_bytes()).unwrap();
+    let signature = tessera::codec::b64::decode(sig.as_bytes()).unwrap();
     Case {
         backend,
         encoder,

@@ -71,11 +71,6 @@ pub use tessera_codec::{
     decode, encode, unverified, verify, verify_batch, verify_into, verify_jws,
 };
 
-// Transitional: the whole codec at the root, until every crate imports from the curated root,
-// `backend` or `codec`.
-#[doc(hidden)]
-pub use tessera_codec::*;
-
 /// The whole codec ([`tessera_codec`]): base64url, the JSON check, header, claims, keys.
 pub use tessera_codec as codec;
 

@@ -41,7 +41,8 @@ mod peers;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
-use tessera::{Algorithm, Encoder, Family};
+use tessera::codec::Family;
+use tessera::{Algorithm, Encoder};
 use tessera_conformance::fixtures;
 // `peers.rs` names the benchmark constants as `crate::measure::…`.
 use tessera_conformance::measure::{self, BenchClaims, KID};

@@ -7,9 +7,10 @@
 
 use serde::Deserialize;
 use std::time::Duration;
+use tessera::codec::{JsonError, Segment, b64};
 use tessera::{
-    Algorithm, Claim, Clock, DecodeError, Error, JsonError, Jwk, KeyError, Segment, SignatureError,
-    Signer, Validation, ValidationError, Verifier, b64, tessera_hmac::HmacKey,
+    Algorithm, Claim, Clock, DecodeError, Error, Jwk, KeyError, SignatureError, Signer, Validation,
+    ValidationError, Verifier, tessera_hmac::HmacKey,
 };
 
 const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";

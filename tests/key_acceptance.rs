@@ -10,7 +10,8 @@
 
 use sha2::{Digest, Sha512};
 use std::sync::OnceLock;
-use tessera::{Jwk, KeyError, KeyMaterial, KeyRule, b64};
+use tessera::codec::{KeyMaterial, b64};
+use tessera::{Jwk, KeyError, KeyRule};
 use tessera_conformance::keys::{self, Case, Entry, Op, Outcome};
 
 fn cases() -> &'static [Case] {
@@ -296,7 +297,7 @@ fn sub_be(a: &[u8], b: &[u8]) -> Option<Vec<u8>> {
     (borrow == 0).then_some(out)
 }
 
-fn ec_of(jwk: &Jwk) -> &tessera::EcKey {
+fn ec_of(jwk: &Jwk) -> &tessera::codec::EcKey {
     match &jwk.material {
         KeyMaterial::Ec(ec) => ec,
         other => panic!("not an EC key: {other:?}"),

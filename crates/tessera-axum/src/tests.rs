@@ -183,7 +183,7 @@ async fn tampered_token_is_invalid_token() {
     let t = good();
     // Flip the payload: sub alice -> sub mallory, keep the signature.
     let mut parts: Vec<String> = t.split('.').map(str::to_owned).collect();
-    parts[1] = tessera::b64::encode(
+    parts[1] = tessera::codec::b64::encode(
         serde_json::to_string(&Claims {
             sub: "mallory".into(),
             exp: NOW + 60,

@@ -6,7 +6,8 @@ use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsStr;
 use std::path::PathBuf;
-use tessera::{Algorithm, Backend, Claim, EcCurve};
+use tessera::codec::EcCurve;
+use tessera::{Algorithm, Backend, Claim};
 
 const EXIT_STATUS: &str = "Exit status: 0 success; 1 token rejected (verify) or not decodable \
 (inspect); 2 usage error, or an unreadable or unusable key, claims or output file.";

@@ -8,7 +8,8 @@ use crate::error::{CliError, Result, clip};
 use crate::input;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use tessera::{Algorithm, Backend, Jwk, JwkSet, KeyError, KeyMaterial, Validation};
+use tessera::codec::KeyMaterial;
+use tessera::{Algorithm, Backend, Jwk, JwkSet, KeyError, Validation};
 
 /// What a key file holds.
 #[derive(Debug)]

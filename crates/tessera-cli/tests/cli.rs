@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use std::fs;
 use std::path::Path;
 use tempfile::TempDir;
-use tessera::{Algorithm, Backend, Family, Jwk};
+use tessera::codec::Family;
+use tessera::{Algorithm, Backend, Jwk};
 
 /// RFC 7515 Appendix A.1: the HS256 key and token (exp 1300819380).
 const A1_KEY: &str = r#"{"kty":"oct","k":"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"}"#;
@@ -379,7 +380,7 @@ fn alg_none_and_other_algorithms_are_rejected() {
     let key = write(dir.path(), "a1.jwk", A1_KEY);
     let (_, payload, _) = split3(A1_TOKEN);
     for alg in ["none", "None", "NONE"] {
-        let header = tessera::b64::encode(format!(r#"{{"alg":"{alg}"}}"#).as_bytes());
+        let header = tessera::codec::b64::encode(format!(r#"{{"alg":"{alg}"}}"#).as_bytes());
         let token = format!("{header}.{payload}.");
         fails(
             &[
@@ -527,7 +528,7 @@ fn hmac_keygen_formats_and_files() {
     );
     let jwk = Jwk::from_json(&fs::read(&private).unwrap()).unwrap();
     assert_eq!(jwk.kid.as_deref(), Some("k-512"));
-    assert!(matches!(&jwk.material, tessera::KeyMaterial::Oct(s) if s.len() == 128));
+    assert!(matches!(&jwk.material, tessera::codec::KeyMaterial::Oct(s) if s.len() == 128));
 
     // Raw: the bare secret in both files.
     let (raw, raw_pub) = keygen(d, "raw", &["--alg", "HS384", "--format", "raw"]);
@@ -800,7 +801,7 @@ fn jws_with_a_non_json_payload() {
     );
     // inspect shows the payload base64url-encoded.
     let shown = inspect_json(&token);
-    assert_eq!(shown["payload"], tessera::b64::encode(payload));
+    assert_eq!(shown["payload"], tessera::codec::b64::encode(payload));
     assert!(shown.get("claims").is_none());
 }
 

@@ -30,9 +30,7 @@ mod validation;
 
 pub use alg::{Algorithm, EcCurve, Family, Hash, ML_DSA_SEED_LEN, MlDsaSizes, UnknownAlgorithm};
 pub use backend::{Backend, KeySpec, Library, Signer, Verifier};
-// Transitional: backend-author items at the root, until every backend imports them from `backend`.
-#[doc(hidden)]
-pub use backend::{check_hmac_secret, check_rsa_bits, ecdsa_low_s, ensure_supported};
+
 pub use claims::{Audience, Claim, Claims, MAX_NUMERIC_DATE, RegisteredClaims};
 pub use compact::{
     BatchVerifier, Encoder, Verified, VerifiedJws, VerifierSet, VerifierSetError, decode, encode,

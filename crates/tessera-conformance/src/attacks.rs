@@ -3,9 +3,9 @@
 
 use crate::Verdict;
 use crate::fixtures::{CLAIMS, Fixture};
+use tessera::codec::{Family, JsonError, Segment, b64};
 use tessera::{
-    Algorithm, DecodeError, Error, Family, JsonError, KeyError, Segment, SignatureError,
-    ValidationError, VerifierSet, b64,
+    Algorithm, DecodeError, Error, KeyError, SignatureError, ValidationError, VerifierSet,
 };
 
 /// One attack case.

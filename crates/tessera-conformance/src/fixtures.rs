@@ -7,9 +7,8 @@
 //! through the codec's PEM reader, which these suites thereby exercise too.
 
 use std::sync::OnceLock;
-use tessera::{
-    Algorithm, Backend, Clock, Error, Family, Jwk, KeyError, Signer, Validation, Verifier, b64,
-};
+use tessera::codec::{Family, b64};
+use tessera::{Algorithm, Backend, Clock, Error, Jwk, KeyError, Signer, Validation, Verifier};
 
 /// The validation time of every fixture token.
 pub const NOW: i64 = 1_700_000_000;

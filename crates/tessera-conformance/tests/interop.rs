@@ -63,9 +63,8 @@ use serde_json::{Map, Value, json};
 use std::cell::Cell;
 use std::collections::{BTreeSet, HashSet};
 use std::sync::OnceLock;
-use tessera::{
-    Algorithm, Backend, Clock, DecodeError, Error, Family, Jwk, KeyMaterial, Validation, b64,
-};
+use tessera::codec::{Family, KeyMaterial, b64};
+use tessera::{Algorithm, Backend, Clock, DecodeError, Error, Jwk, Validation};
 use tessera_conformance::backends;
 use tessera_conformance::fixtures::{self, Fixture};
 
@@ -690,7 +689,7 @@ fn is_high_s(sig: &[u8]) -> bool {
 /// enforces low-S (`NORMALIZE_S = true` in k256 0.14: the BIP 62/146 malleability rule; RFC 8812
 /// has no such rule) and refuses a valid signature whose `s` is above n/2. Every tessera backend
 /// therefore signs ES256K low-S (k256 does it natively; OpenSSL and AWS-LC signatures are
-/// normalised with `tessera::ecdsa_low_s`). A backend that forgot would sign high-S half the time,
+/// normalised with `tessera::backend::ecdsa_low_s`). A backend that forgot would sign high-S half the time,
 /// so several tokens per backend are checked: each must be low-S and verify with equal claims.
 fn es256k_to_jwt_simple(
     key: &dyn PeerKey,

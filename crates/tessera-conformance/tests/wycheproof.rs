@@ -8,9 +8,8 @@
     reason = "tests fail loudly on purpose"
 )]
 
-use tessera::{
-    Algorithm, Backend, Jwk, KeyError, KeySpec, Library, SignatureError, Signer, Verifier,
-};
+use tessera::codec::Library;
+use tessera::{Algorithm, Backend, Jwk, KeyError, KeySpec, SignatureError, Signer, Verifier};
 use tessera_conformance::backends;
 use tessera_conformance::wycheproof::{
     Expected, Got, SMALL_RSA_KEY, Skip, Summary, run, vector_sets,

@@ -251,7 +251,7 @@ fn secs(d: Duration) -> i64 {
 pub fn random_id(bytes: usize) -> Result<String, BoxError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| format!("random number generator: {e}"))?;
-    Ok(tessera::b64::encode(&buf))
+    Ok(tessera::codec::b64::encode(&buf))
 }
 
 /// A new opaque secret token: 256 random bits, base64url (43 characters).

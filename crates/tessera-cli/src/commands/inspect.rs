@@ -5,7 +5,8 @@ use crate::error::{CliError, Result};
 use crate::input::{self, MAX_FILE};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use tessera::{MAX_NUMERIC_DATE, b64, unverified};
+use tessera::codec::{MAX_NUMERIC_DATE, b64};
+use tessera::unverified;
 
 /// Printed on stderr before any content, so that nobody mistakes the output for a verified token.
 const BANNER: &str = "warning: signature NOT verified; do not trust these contents";

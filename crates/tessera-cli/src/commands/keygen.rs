@@ -4,7 +4,8 @@ use super::backend_for;
 use crate::cli::{KeyFormat, KeygenArgs};
 use crate::error::{CliError, Result};
 use crate::input::{self, write_file};
-use tessera::{Family, Jwk, KeyMaterial, KeySpec};
+use tessera::codec::{Family, KeyMaterial};
+use tessera::{Jwk, KeySpec};
 
 /// Runs `keygen`.
 pub fn run(args: &KeygenArgs) -> Result<()> {

@@ -6,7 +6,8 @@ use crate::error::{CliError, Result};
 use crate::input;
 use crate::keys::KeyFile;
 use serde_json::{Map, Value};
-use tessera::{Encoder, Header, MAX_NUMERIC_DATE};
+use tessera::codec::MAX_NUMERIC_DATE;
+use tessera::{Encoder, Header};
 
 /// Runs `sign`.
 pub fn run(args: &SignArgs) -> Result<()> {

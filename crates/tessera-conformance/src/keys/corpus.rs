@@ -1,7 +1,8 @@
 //! The corpus of bad keys (`vectors/keys/*.json`, embedded at build time) and its reading.
 
 use serde::Deserialize;
-use tessera::{Algorithm, Jwk, KeyError, b64};
+use tessera::codec::b64;
+use tessera::{Algorithm, Jwk, KeyError};
 
 /// The corpus files by name, embedded at build time.
 pub const FILES: &[(&str, &str)] = &[

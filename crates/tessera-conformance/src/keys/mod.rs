@@ -20,7 +20,8 @@ pub use table::table;
 use crate::Verdict;
 use crate::fixtures::{private_key, rsa_key};
 use std::fmt;
-use tessera::{Algorithm, Backend, Family, Jwk, KeyError, Validation, Verifier, b64};
+use tessera::codec::{Family, b64};
+use tessera::{Algorithm, Backend, Jwk, KeyError, Validation, Verifier};
 
 /// The payload of every token in the corpus and of the good keys' tokens.
 pub const PAYLOAD: &str = r#"{"sub":"admin","exp":4000000000}"#;

@@ -5,7 +5,8 @@
 use super::render::human_rate;
 use super::svg::{Bar, Row, Section, Spec, draw};
 use super::{Impl, MeasureError, Op, Record, Report, saml};
-use tessera::{Algorithm, Family};
+use tessera::Algorithm;
+use tessera::codec::Family;
 
 /// An SVG chart of a report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -27,7 +27,8 @@ use crate::measure::{
 };
 use std::fmt::Display;
 use std::hint::black_box;
-use tessera::{Algorithm, Jwk, KeyMaterial};
+use tessera::codec::KeyMaterial;
+use tessera::{Algorithm, Jwk};
 
 type SignFn = Box<dyn Fn() -> Result<String, String> + Send + Sync>;
 type VerifyFn = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
@@ -166,7 +167,8 @@ mod jwt {
     use jsonwebtoken::errors::Result as JwtResult;
     use jsonwebtoken::{Algorithm as A, DecodingKey, EncodingKey, Header, Validation};
     use std::sync::LazyLock;
-    use tessera::{Algorithm, Family};
+    use tessera::Algorithm;
+    use tessera::codec::Family;
 
     fn current() -> &'static CryptoProvider {
         match super::CURRENT.get() {

@@ -5,9 +5,8 @@ use super::sampling::Work;
 use super::{BenchClaims, Impl, KID, Op, Record, validation};
 use crate::fixtures;
 use std::hint::black_box;
-use tessera::{
-    Algorithm, Backend, Encoder, Family, Jwk, KeySpec, Signer, Validation, Verifier, b64,
-};
+use tessera::codec::{Family, b64};
+use tessera::{Algorithm, Backend, Encoder, Jwk, KeySpec, Signer, Validation, Verifier};
 
 /// One member of a group: the record its rounds fill, and the work timed.
 pub(crate) struct Entry<'a> {
@@ -132,7 +131,7 @@ impl Subject {
         Ok(())
     }
 
-    fn floor_sign(&self, out: &mut Vec<u8>) -> Result<(), tessera::SignError> {
+    fn floor_sign(&self, out: &mut Vec<u8>) -> Result<(), tessera::codec::SignError> {
         out.clear();
         self.encoder.signer().sign(black_box(self.input()), out)?;
         black_box(out);

@@ -15,7 +15,8 @@ use super::*;
 use crate::fixtures;
 use std::cell::RefCell;
 use std::time::Duration;
-use tessera::{Algorithm, Encoder, b64};
+use tessera::codec::b64;
+use tessera::{Algorithm, Encoder};
 
 mod outputs;
 mod runs;

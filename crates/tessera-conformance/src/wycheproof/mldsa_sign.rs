@@ -53,7 +53,7 @@ fn group_key(
         public: Vec::new(),
         seed: Some(Secret::new(seed.to_vec())),
     };
-    if let Some(der) = pkcs8.filter(|_| seed.len() == tessera::ML_DSA_SEED_LEN) {
+    if let Some(der) = pkcs8.filter(|_| seed.len() == tessera::codec::ML_DSA_SEED_LEN) {
         let read = Jwk::from_pkcs8_der(der).map_err(|e| format!("PKCS#8 unreadable: {e}"))?;
         match read.material {
             KeyMaterial::Akp(k) if k.alg == alg && k.seed == akp.seed => akp = k,

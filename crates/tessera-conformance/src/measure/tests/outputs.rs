@@ -132,7 +132,7 @@ fn svg_charts_are_well_formed_and_draw_intervals() {
         assert_eq!(svg.matches("<svg").count(), 1);
         assert!(svg.contains(&format!("data-chart=\"{}\"", chart.name())));
         match chart {
-            Chart::Family(tessera::Family::RsaPkcs1 | tessera::Family::RsaPss) => {
+            Chart::Family(tessera::codec::Family::RsaPkcs1 | tessera::codec::Family::RsaPss) => {
                 assert!(svg.contains("nothing measured"), "{chart:?}");
             }
             Chart::TokenSize => {
@@ -143,10 +143,11 @@ fn svg_charts_are_well_formed_and_draw_intervals() {
                 assert!(svg.contains("class=\"bar\""), "{chart:?}");
                 assert!(
                     svg.contains("class=\"interval\"")
-                        || chart == Chart::Family(tessera::Family::Hmac)
+                        || chart == Chart::Family(tessera::codec::Family::Hmac)
                 );
                 assert!(
-                    svg.contains("tessera-ring") || chart == Chart::Family(tessera::Family::Hmac)
+                    svg.contains("tessera-ring")
+                        || chart == Chart::Family(tessera::codec::Family::Hmac)
                 );
             }
         }
