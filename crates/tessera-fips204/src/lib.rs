@@ -29,7 +29,18 @@ mod signer;
 mod verifier;
 
 #[cfg(test)]
+#[path = "../../tessera-mldsa/src/tests.rs"]
 mod tests;
+/// The types the shared unit tests (`tessera-mldsa/src/tests.rs`) run on.
+#[cfg(test)]
+mod under_test {
+    pub use crate::{
+        Fips204Backend as TheBackend, Fips204Signer as TheSigner, Fips204Verifier as TheVerifier,
+    };
+    pub const BACKEND_NAME: &str = "tessera-fips204";
+    pub const SIGNER_TYPE: &str = "tessera-fips204 Fips204Signer";
+    pub const VERIFIER_TYPE: &str = "tessera-fips204 Fips204Verifier";
+}
 
 pub use signer::Fips204Signer;
 pub use verifier::Fips204Verifier;

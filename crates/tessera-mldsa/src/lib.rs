@@ -43,6 +43,16 @@ mod verifier;
 
 #[cfg(test)]
 mod tests;
+/// The types the shared unit tests (`tessera-mldsa/src/tests.rs`) run on.
+#[cfg(test)]
+mod under_test {
+    pub use crate::{
+        MlDsaBackend as TheBackend, MlDsaSigner as TheSigner, MlDsaVerifier as TheVerifier,
+    };
+    pub const BACKEND_NAME: &str = "tessera-mldsa";
+    pub const SIGNER_TYPE: &str = "tessera-mldsa MlDsaSigner";
+    pub const VERIFIER_TYPE: &str = "tessera-mldsa MlDsaVerifier";
+}
 
 pub use signer::MlDsaSigner;
 pub use verifier::MlDsaVerifier;

@@ -1,6 +1,10 @@
-//! Unit tests of the ML-DSA backend: the RFC 9964 Appendix A examples, key rules, signing modes.
+//! Unit tests of an ML-DSA backend: the RFC 9964 Appendix A examples, key rules, signing modes.
+//! Shared by tessera-mldsa and tessera-fips204 (compiled into both with `#[path]`); each crate
+//! names its types and its error strings in its own `under_test` module.
 
-use crate::{MlDsaBackend, MlDsaSigner, MlDsaVerifier};
+use crate::under_test::{
+    BACKEND_NAME, SIGNER_TYPE, TheBackend, TheSigner, TheVerifier, VERIFIER_TYPE,
+};
 use tessera_codec::{
     AkpKey, Algorithm, Backend, Clock, Encoder, Jwk, KeyError, KeyMaterial, KeyRule, KeySpec,
     KeyUse, SignatureError, Signer, Validation, Verifier, b64, verify, verify_jws,
@@ -38,7 +42,7 @@ fn rfc9964_examples_verify() {
     for alg in ALGS {
         let (key, input, sig) = example(alg);
         let public = key.to_public().unwrap();
-        let verifier = MlDsaVerifier::from_jwk(&public, alg).unwrap();
+        let verifier = TheVerifier::from_jwk(&public, alg).unwrap();
         let token = format!("{input}.{sig}");
         assert!(
             verify_jws(&token, &verifier, &Validation::new()).is_ok(),
@@ -60,7 +64,7 @@ fn rfc9964_seed_gives_the_published_public_key() {
         };
         let seed = akp.seed.as_ref().unwrap();
         assert_eq!(seed.expose(), &[0u8; 32], "{alg}");
-        let signer = MlDsaSigner::new(alg, seed.expose()).unwrap();
+        let signer = TheSigner::new(alg, seed.expose()).unwrap();
         assert_eq!(signer.public_key(), akp.public, "{alg}");
     }
 }
@@ -69,7 +73,7 @@ fn rfc9964_seed_gives_the_published_public_key() {
 fn rfc9964_deterministic_signing_reproduces_the_examples() {
     for alg in ALGS {
         let (key, input, sig) = example(alg);
-        let signer = MlDsaSigner::from_jwk(&key, alg).unwrap();
+        let signer = TheSigner::from_jwk(&key, alg).unwrap();
         let mut out = Vec::new();
         signer.sign(input.as_bytes(), &mut out).unwrap();
         assert_eq!(b64::encode(&out), sig, "{alg}");
@@ -79,13 +83,13 @@ fn rfc9964_deterministic_signing_reproduces_the_examples() {
 #[test]
 fn round_trip_every_parameter_set() {
     for alg in ALGS {
-        let key = MlDsaBackend.generate(KeySpec::new(alg)).unwrap();
+        let key = TheBackend.generate(KeySpec::new(alg)).unwrap();
         assert_eq!(key.alg.as_deref(), Some(alg.name()));
-        let token = Encoder::new(MlDsaBackend.signer(&key, alg).unwrap())
+        let token = Encoder::new(TheBackend.signer(&key, alg).unwrap())
             .encode(&serde_json::json!({"sub": "a", "exp": 2_000_000_000}))
             .unwrap();
-        let public = MlDsaBackend.public_key(&key).unwrap();
-        let verifier = MlDsaBackend.verifier(&public, alg).unwrap();
+        let public = TheBackend.public_key(&key).unwrap();
+        let verifier = TheBackend.verifier(&public, alg).unwrap();
         assert!(verify(&token, &verifier, &validation()).is_ok(), "{alg}");
     }
 }
@@ -94,9 +98,9 @@ fn round_trip_every_parameter_set() {
 fn deterministic_by_default_hedged_on_request() {
     let alg = Algorithm::MlDsa44;
     let (key, input, _) = example(alg);
-    let signer = MlDsaSigner::from_jwk(&key, alg).unwrap();
+    let signer = TheSigner::from_jwk(&key, alg).unwrap();
     assert!(!signer.is_hedged());
-    let sign = |s: &MlDsaSigner| {
+    let sign = |s: &TheSigner| {
         let mut out = Vec::new();
         s.sign(input.as_bytes(), &mut out).unwrap();
         out
@@ -114,7 +118,7 @@ fn deterministic_by_default_hedged_on_request() {
 fn tampered_and_misplaced_signatures_refused() {
     let alg = Algorithm::MlDsa65;
     let (key, input, sig) = example(alg);
-    let verifier = MlDsaVerifier::from_jwk(&key, alg).unwrap();
+    let verifier = TheVerifier::from_jwk(&key, alg).unwrap();
     let mut sig = b64::decode(sig.as_bytes()).unwrap();
     assert_eq!(verifier.verify(input.as_bytes(), &sig), Ok(()));
     assert_eq!(
@@ -146,29 +150,29 @@ fn tampered_and_misplaced_signatures_refused() {
 fn key_is_bound_to_its_parameter_set() {
     let (key, _, _) = example(Algorithm::MlDsa44);
     assert_eq!(
-        MlDsaVerifier::from_jwk(&key, Algorithm::MlDsa65).unwrap_err(),
+        TheVerifier::from_jwk(&key, Algorithm::MlDsa65).unwrap_err(),
         KeyError::AlgorithmMismatch {
             alg: Algorithm::MlDsa65,
             key_alg: "ML-DSA-44".into()
         }
     );
     assert_eq!(
-        MlDsaSigner::from_jwk(&key, Algorithm::EdDSA).unwrap_err(),
+        TheSigner::from_jwk(&key, Algorithm::EdDSA).unwrap_err(),
         KeyError::Unsupported {
-            backend: "tessera-mldsa MlDsaSigner",
+            backend: SIGNER_TYPE,
             alg: Algorithm::EdDSA
         }
     );
     assert_eq!(
-        MlDsaBackend.verifier(&key, Algorithm::ES256).unwrap_err(),
+        TheBackend.verifier(&key, Algorithm::ES256).unwrap_err(),
         KeyError::Unsupported {
-            backend: "tessera-mldsa",
+            backend: BACKEND_NAME,
             alg: Algorithm::ES256
         }
     );
     let public = key.to_public().unwrap();
     assert_eq!(
-        MlDsaSigner::from_jwk(&public, Algorithm::MlDsa44).unwrap_err(),
+        TheSigner::from_jwk(&public, Algorithm::MlDsa44).unwrap_err(),
         KeyError::NotPrivate
     );
 }
@@ -182,9 +186,9 @@ fn private_key_with_foreign_public_key_refused() {
         k.public[0] ^= 1;
     }
     let mismatch = KeyError::Rejected(KeyRule::PublicMismatch);
-    assert_eq!(MlDsaSigner::from_jwk(&wrong, alg).unwrap_err(), mismatch);
-    assert_eq!(MlDsaVerifier::from_jwk(&wrong, alg).unwrap_err(), mismatch);
-    assert_eq!(MlDsaBackend.public_key(&wrong).unwrap_err(), mismatch);
+    assert_eq!(TheSigner::from_jwk(&wrong, alg).unwrap_err(), mismatch);
+    assert_eq!(TheVerifier::from_jwk(&wrong, alg).unwrap_err(), mismatch);
+    assert_eq!(TheBackend.public_key(&wrong).unwrap_err(), mismatch);
 }
 
 #[test]
@@ -200,9 +204,9 @@ fn seed_only_private_key_has_its_public_key_derived() {
         seed: akp.seed.clone(),
     }));
     assert!(seed_only.check_for(alg, KeyUse::Sign).is_ok());
-    let public = MlDsaBackend.public_key(&seed_only).unwrap();
+    let public = TheBackend.public_key(&seed_only).unwrap();
     assert_eq!(public.material, key.to_public().unwrap().material);
-    let verifier = MlDsaBackend.verifier(&seed_only, alg).unwrap();
+    let verifier = TheBackend.verifier(&seed_only, alg).unwrap();
     let token = format!("{input}.{sig}");
     assert!(verify_jws(&token, &verifier, &Validation::new()).is_ok());
     // Through PKCS#8 (seed form) and back.
@@ -214,17 +218,17 @@ fn seed_only_private_key_has_its_public_key_derived() {
 #[test]
 fn raw_constructors_check_lengths() {
     assert!(matches!(
-        MlDsaVerifier::new(Algorithm::MlDsa44, &[0u8; 1311]),
+        TheVerifier::new(Algorithm::MlDsa44, &[0u8; 1311]),
         Err(KeyError::Invalid(_))
     ));
     assert!(matches!(
-        MlDsaSigner::new(Algorithm::MlDsa44, &[0u8; 31]),
+        TheSigner::new(Algorithm::MlDsa44, &[0u8; 31]),
         Err(KeyError::Invalid(_))
     ));
     assert_eq!(
-        MlDsaVerifier::new(Algorithm::HS256, &[0u8; 32]).unwrap_err(),
+        TheVerifier::new(Algorithm::HS256, &[0u8; 32]).unwrap_err(),
         KeyError::Unsupported {
-            backend: "tessera-mldsa MlDsaVerifier",
+            backend: VERIFIER_TYPE,
             alg: Algorithm::HS256
         }
     );
@@ -233,7 +237,7 @@ fn raw_constructors_check_lengths() {
 #[test]
 fn debug_shows_no_secret() {
     let (key, _, _) = example(Algorithm::MlDsa44);
-    let signer = MlDsaSigner::from_jwk(&key, Algorithm::MlDsa44).unwrap();
+    let signer = TheSigner::from_jwk(&key, Algorithm::MlDsa44).unwrap();
     let text = format!("{signer:?}");
     assert!(
         text.contains("MlDsa44") && !text.contains("AAAAAAAA"),
