@@ -1,3 +1,5 @@
+//! The facade's unit tests, compiled only under #[cfg(test)] (declared in lib.rs).
+
 use super::*;
 use crate::choice::preference;
 

@@ -1,3 +1,4 @@
+// Unit tests: this module is declared under #[cfg(test)] only.
 use super::*;
 use axum::Router;
 use axum::body::Body;

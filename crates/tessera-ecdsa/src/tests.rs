@@ -1,3 +1,4 @@
+// Unit tests: this module is declared under #[cfg(test)] only.
 //! Unit tests of the ECDSA backend, with the vectors and helpers they share.
 
 use crate::{ALGORITHMS, EcdsaBackend, EcdsaSigner, EcdsaVerifier};

@@ -1,3 +1,4 @@
+// Unit tests: this module is declared under #[cfg(test)] only.
 //! Unit tests: RFC 7515 A.1, round trips and the refusals with their exact errors.
 
 use super::*;

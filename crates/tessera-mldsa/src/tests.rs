@@ -1,3 +1,4 @@
+// Unit tests: this module is declared under #[cfg(test)] only.
 //! Unit tests of an ML-DSA backend: the RFC 9964 Appendix A examples, key rules, signing modes.
 //! Shared by tessera-mldsa and tessera-fips204 (compiled into both with `#[path]`); each crate
 //! names its types and its error strings in its own `under_test` module.

@@ -1,3 +1,4 @@
+// Unit tests: this module is declared under #[cfg(test)] only.
 //! Unit tests: published vectors (RFC 7515 A.2, RFC 7520 §4.1 and §4.2; see
 //! `tests/data/README.md`), round trips, generation; every key refusal with its exact error is
 //! in `keys`.

@@ -1,3 +1,5 @@
+//! Unit tests of the discovery documents, compiled only under #[cfg(test)] (declared in discovery.rs).
+
 use super::*;
 use crate::App;
 use crate::config::Settings;

@@ -1,3 +1,4 @@
+// Unit tests: this module is declared under #[cfg(test)] only.
 //! Unit tests of the verify path that need its private parts: the header cache and its key,
 //! `VerifiedJws`, the rules of `VerifierSet::insert`.
 

@@ -1,3 +1,4 @@
+// Unit tests: this module is declared under #[cfg(test)] only.
 //! Unit tests of the strict JSON check.
 
 use super::*;

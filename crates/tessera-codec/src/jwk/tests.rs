@@ -1,3 +1,4 @@
+// Unit tests: this module is declared under #[cfg(test)] only.
 use super::*;
 
 // RFC 7515 Appendix A.1 key.

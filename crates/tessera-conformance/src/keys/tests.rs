@@ -1,3 +1,4 @@
+// Unit tests: this module is declared under #[cfg(test)] only.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
 
 use super::*;

@@ -1,3 +1,4 @@
+// Unit tests: this module is declared under #[cfg(test)] only.
 //! Tests of the engine's deterministic logic (shuffling, rounds, statistics, stability, the
 //! recommendation) and of the outputs' shape on a tiny real run. Nothing here asserts a time.
 #![allow(
