@@ -55,9 +55,12 @@
 //! | default | 75 s | 300 µs | 15, 601 | 5 ms |
 //! | `precise` | 300 s | 1 ms | 31, 2001 | 20 ms |
 //!
-//! The groups are measured in three passes, a third of each group's rounds in each, so that a
-//! slow minute of a busy machine weighs a little on every group rather than entirely on a few;
-//! extra rounds come in the last pass. Each pass gets an equal part of the target left, shared
+//! Before the first group, every group's work runs untimed, round-robin, for a second (three in
+//! `precise`), so that the first groups measured meet a warm machine as the later ones do. The
+//! groups are then measured in three passes, a third of each group's rounds in each and in a
+//! new shuffled order every pass, so that a slow minute of a busy machine weighs a little on
+//! every group rather than entirely on a few, and no group is always first; extra rounds come
+//! in the last pass. Each pass gets an equal part of the target left, shared
 //! among its groups (RSA signing, whose calls are long, gets three shares; each share is
 //! recomputed from what is left, so an overrun is absorbed by the groups after it). RSA key
 //! generation searches

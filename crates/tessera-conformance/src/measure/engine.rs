@@ -20,6 +20,8 @@ struct Mode {
     max_rounds: usize,
     batch_time: Duration,
     warm_up: Duration,
+    /// Untimed work before the first group is measured ([`warm_machine`]).
+    machine_warm_up: Duration,
     rsa_keygen_bits: &'static [usize],
     rsa_keygen_rounds: usize,
 }
@@ -34,6 +36,7 @@ impl Mode {
                 max_rounds: 2001,
                 batch_time: Duration::from_millis(1),
                 warm_up: Duration::from_millis(20),
+                machine_warm_up: Duration::from_secs(3),
                 rsa_keygen_bits: &[2048, 3072, 4096],
                 rsa_keygen_rounds: 5,
             }
@@ -45,6 +48,7 @@ impl Mode {
                 max_rounds: 601,
                 batch_time: Duration::from_micros(300),
                 warm_up: Duration::from_millis(5),
+                machine_warm_up: Duration::from_secs(1),
                 rsa_keygen_bits: &[2048],
                 rsa_keygen_rounds: 3,
             }
@@ -55,6 +59,7 @@ impl Mode {
         if options.measurement_time.is_some() {
             mode.batch_time = Duration::ZERO;
             mode.warm_up = Duration::ZERO;
+            mode.machine_warm_up = Duration::ZERO;
         }
         mode
     }
@@ -251,12 +256,19 @@ pub fn run(options: &Options) -> Result<Report, MeasureError> {
     let limits = Limits::DEFAULT;
     let mut live: Vec<Live<'_>> = groups.into_iter().map(Live::new).collect();
     let weight_total: u32 = live.iter().map(|g| g.weight).sum();
+    progress.set_message("warming up the machine");
+    warm_machine(&mut live, mode.machine_warm_up);
+    let mut order: Vec<usize> = (0..live.len()).collect();
     for pass in 0..PASSES {
         let last = pass + 1 == PASSES;
         let pass_start = Instant::now();
         let pass_time = mode.target.saturating_sub(measuring.elapsed()) / (PASSES - pass);
         let mut weight_left = weight_total;
-        for group in &mut live {
+        // A fresh order every pass: no group is always measured first, or always just after
+        // the machine's heaviest work (RSA signing), so position effects do not repeat.
+        rng.shuffle(&mut order);
+        for &i in &order {
+            let Some(group) = live.get_mut(i) else { continue };
             if group.rsa_keygen {
                 if last {
                     progress.set_message(group.label.clone());
@@ -298,6 +310,24 @@ pub fn run(options: &Options) -> Result<Report, MeasureError> {
         precise: options.precise,
         context,
     })
+}
+
+/// Runs the groups' work round-robin, untimed, for `time`: the first groups measured then meet
+/// a core already at its working clock and caches, as every later group does. Without it the
+/// first minute of a run measured the machine waking up (the groups measured first were the
+/// least reproducible from run to run). A failing call is left for the measurement to report.
+fn warm_machine(live: &mut [Live<'_>], time: Duration) {
+    let start = Instant::now();
+    'outer: while start.elapsed() < time {
+        for group in live.iter_mut().filter(|g| !g.rsa_keygen) {
+            for w in &mut group.work {
+                let _ = w();
+                if start.elapsed() >= time {
+                    break 'outer;
+                }
+            }
+        }
+    }
 }
 
 /// A group being measured, pass after pass.
