@@ -57,7 +57,7 @@ perl -0777 -ne '
     $tables{$name} = $rows;
     push @fail, "table $name is empty" if $rows < 2;
   }
-  for my $want (qw(sizes build-cost unstable records family-hmac family-rsa-pkcs1 family-rsa-pss family-ecdsa family-eddsa rec-HS256 rec-RS256 rec-ES256 rec-EdDSA)) {
+  for my $want (qw(sizes build-cost floors unstable records family-hmac family-rsa-pkcs1 family-rsa-pss family-ecdsa family-eddsa rec-HS256 rec-RS256 rec-ES256 rec-EdDSA)) {
     push @fail, "table $want missing" unless exists $tables{$want};
   }
   printf "report-check: %d charts (%s), %d tables\n", scalar(keys %charts),

@@ -84,6 +84,7 @@
 
 mod charts;
 mod engine;
+mod floors;
 mod html;
 #[cfg(feature = "peers")]
 pub mod peers;
@@ -103,6 +104,7 @@ mod tests;
 
 pub use charts::Chart;
 pub use engine::run;
+pub use floors::FloorCheck;
 pub use records::{Context, Impl, MeasureError, Op, Record, Report};
 pub use sampling::{Budget, Stats, sample};
 pub use stability::{Stability, stability};

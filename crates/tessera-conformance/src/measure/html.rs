@@ -353,7 +353,7 @@ impl Report {
              stayed unstable: its interval remained wide after the extra rounds, so its figure is an order \
              of magnitude only. The machine may be shared: compare within this report.</p>\n\
              <nav><a href=\"#recommendations\">recommendations</a><a href=\"#families\">throughput</a>\
-             <a href=\"#sizes\">token size</a><a href=\"#build\">build cost</a><a href=\"#unstable\">unstable</a>\
+             <a href=\"#sizes\">token size</a><a href=\"#build\">build cost</a><a href=\"#floors\">floors</a><a href=\"#unstable\">unstable</a>\
              <a href=\"#records\">every record</a></nav>\n",
         );
         out.push_str(
@@ -384,6 +384,8 @@ impl Report {
         sizes(&mut out, self)?;
         out.push_str("</section>\n<section id=\"build\"><h2>Build cost</h2>\n");
         build_cost(&mut out, cost.as_ref());
+        out.push_str("</section>\n<section id=\"floors\"><h2>Floors against peers on the same library</h2>\n");
+        self.floors_html(&mut out);
         out.push_str("</section>\n<section id=\"unstable\"><h2>Unstable records</h2>\n");
         let unstable: Vec<&Record> = self.unstable().collect();
         if unstable.is_empty() {

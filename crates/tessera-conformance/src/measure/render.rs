@@ -295,6 +295,7 @@ impl Report {
             }
             out.push('\n');
         }
+        out.push_str(&self.floors_markdown());
         let _ = writeln!(out, "## Every record\n");
         let _ = writeln!(out, "| {} |", TABLE_HEAD.join(" | "));
         let _ = writeln!(out, "|{}", " --- |".repeat(TABLE_HEAD.len()));

@@ -350,3 +350,49 @@ fn recommendation_pairs_rounds_and_names_the_caveats() {
         Some("tessera-hmac")
     );
 }
+
+#[test]
+fn floors_are_checked_against_peers_on_the_same_library() {
+    let (mut records, rounds) = synthetic(Op::Verify, 15, false);
+    summarize(&mut records, &rounds, Some(0), &Limits::DEFAULT);
+    for r in &mut records {
+        r.alg = "ES256".to_owned();
+        r.library = match r.library.as_str() {
+            "lib-a" => "aws-lc-rs".to_owned(),
+            "peer" => "jsonwebtoken (aws_lc_rs)".to_owned(),
+            other => other.to_owned(),
+        };
+    }
+    let mut report = Report {
+        records,
+        ..report().clone()
+    };
+    // Floor 100 ns, tessera on it 110 ns, the peer 400 ns, drifting together every round.
+    let checks = report.floor_checks();
+    assert_eq!(checks.len(), 1, "lib-b has no peer on it: {checks:?}");
+    let c = &checks[0];
+    assert_eq!(
+        (c.library.as_str(), c.backend.as_str()),
+        ("aws-lc-rs", "tessera-a")
+    );
+    assert!((c.floor_over_peer.median - 4.0).abs() < 1e-9);
+    assert!((c.tessera_over_peer.unwrap().median - 400.0 / 110.0).abs() < 1e-9);
+    assert!(!c.floor_beaten() && !c.tessera_beaten());
+    assert!(
+        report
+            .floors_markdown()
+            .contains("| ES256 | P-256 | verify | aws-lc-rs | jsonwebtoken (aws_lc_rs) | ×4.00")
+    );
+    // A peer faster than the floor: the floor is not a floor.
+    for r in &mut report.records {
+        if r.implementation == Impl::Peer {
+            r.round_ns = r.round_ns.iter().map(|ns| ns / 8.0).collect();
+        }
+    }
+    let c = &report.floor_checks()[0];
+    assert!(c.floor_beaten() && c.tessera_beaten());
+    assert!(report.floors_markdown().contains("not a true floor"));
+    let mut html = String::new();
+    report.floors_html(&mut html);
+    assert!(html.contains("data-table=\"floors\"") && html.contains("not a true floor"));
+}
