@@ -268,7 +268,9 @@ pub fn run(options: &Options) -> Result<Report, MeasureError> {
         // the machine's heaviest work (RSA signing), so position effects do not repeat.
         rng.shuffle(&mut order);
         for &i in &order {
-            let Some(group) = live.get_mut(i) else { continue };
+            let Some(group) = live.get_mut(i) else {
+                continue;
+            };
             if group.rsa_keygen {
                 if last {
                     progress.set_message(group.label.clone());
