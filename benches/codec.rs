@@ -95,13 +95,10 @@ fn setup() -> Setup {
     let backend = tessera::default_backend(Algorithm::HS256).unwrap();
     let signer = || backend.signer(&key, Algorithm::HS256).unwrap();
     let claims = BenchClaims::standard();
-    let a = Encoder::new(signer())
-        .kid(Some(KID))
-        .encode(&claims)
-        .unwrap();
+    let a = Encoder::new(signer()).kid(KID).encode(&claims).unwrap();
     let other_kid: String = KID.chars().rev().collect();
     let b = Encoder::new(signer())
-        .kid(Some(&other_kid))
+        .kid(&other_kid)
         .encode(&claims)
         .unwrap();
     assert_eq!(a.len(), 445, "the comparison token's shape changed");
@@ -110,10 +107,7 @@ fn setup() -> Setup {
     let base = serde_json::to_string(&padded).unwrap().len();
     padded["pad"] = "x".repeat(BIG_PAYLOAD - base - r#","pad":"""#.len()).into();
     assert_eq!(serde_json::to_string(&padded).unwrap().len(), BIG_PAYLOAD);
-    let big = Encoder::new(signer())
-        .kid(Some(KID))
-        .encode(&padded)
-        .unwrap();
+    let big = Encoder::new(signer()).kid(KID).encode(&padded).unwrap();
     let (input, sig) = a.rsplit_once('.').unwrap();
     let payload_b64 = input.split('.').nth(1).unwrap().to_owned();
     Setup {

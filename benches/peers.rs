@@ -62,7 +62,7 @@ fn tessera_on(backend: &'static dyn Backend, alg: Algorithm, private: &Jwk) -> T
         Family::Hmac => private.clone(),
         _ => backend.public_key(private).unwrap(),
     };
-    let encoder = Encoder::new(backend.signer(private, alg).unwrap()).kid(Some(KID));
+    let encoder = Encoder::new(backend.signer(private, alg).unwrap()).kid(KID);
     let verifier = backend.verifier(&public, alg).unwrap();
     let token = encoder.encode(&BenchClaims::standard()).unwrap();
     Tessera {

@@ -87,7 +87,7 @@ fn payload(c: &mut Criterion) {
     let validation = measure::validation().max_token_size(1 << 20);
     for alg in [Algorithm::HS256, Algorithm::ES256] {
         let (private, public) = keys(alg);
-        let encoder = Encoder::new(tessera::signer(&private, alg).unwrap()).kid(Some(KID));
+        let encoder = Encoder::new(tessera::signer(&private, alg).unwrap()).kid(KID);
         let verifier = tessera::verifier(&public, alg).unwrap();
         let mut group = c.benchmark_group(format!("scaling/payload/{alg}"));
         for (label, size) in [
@@ -128,7 +128,7 @@ fn verify_all(tokens: &[String], verifier: &dyn Verifier, validation: &Validatio
 
 /// `n` distinct tokens (the `jti` differs) from one signer.
 fn distinct_tokens(alg: Algorithm, private: &Jwk, n: usize) -> Vec<String> {
-    let encoder = Encoder::new(tessera::signer(private, alg).unwrap()).kid(Some(KID));
+    let encoder = Encoder::new(tessera::signer(private, alg).unwrap()).kid(KID);
     let jtis: Vec<String> = (0..n).map(|i| format!("01J9ZK3V8Q{i:06}")).collect();
     jtis.iter()
         .map(|jti| {

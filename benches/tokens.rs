@@ -55,7 +55,7 @@ fn case(backend: &'static dyn Backend, alg: Algorithm, private: &Jwk) -> Case {
         Family::Hmac => private.clone(),
         _ => backend.public_key(private).unwrap(),
     };
-    let encoder = Encoder::new(backend.signer(private, alg).unwrap()).kid(Some(KID));
+    let encoder = Encoder::new(backend.signer(private, alg).unwrap()).kid(KID);
     let verifier = backend.verifier(&public, alg).unwrap();
     let token = encoder.encode(&BenchClaims::standard()).unwrap();
     let (input, sig) = token.rsplit_once('.').unwrap();

@@ -363,9 +363,7 @@ impl JwksVerifiers {
 
 /// The `kid` and `alg` of the token header, read with the size limit and the codec's strict rules.
 fn key_hint(token: &str, validation: &Validation) -> Result<KeyHint, Error> {
-    // The codec has no public header-only decoder yet; this also decodes the payload and the
-    // signature, which the verification that follows decodes again (one extra small allocation).
-    let h = unverified::decode_without_verifying(token, validation.token_size_limit())?.header;
+    let h = unverified::header(token, validation.get_max_token_size())?;
     Ok(KeyHint {
         kid: h.kid,
         alg: h.alg,

@@ -65,10 +65,11 @@ pub use keyset::{
     JwksVerifiers, KeyChoice, KeySetReport, SkipReason, SkippedKey, verifier_set_from_jwks,
 };
 pub use tessera_codec::{
-    Algorithm, Audience, Backend, Claim, Claims, Clock, DecodeError, EncodeError, Encoder, Error,
-    Header, Jwk, JwkSet, KeyError, KeyRule, KeySpec, RegisteredClaims, SignatureError, Signer,
-    Validation, ValidationError, Verified, VerifiedJws, Verifier, VerifierSet, VerifierSetError,
-    decode, encode, unverified, verify, verify_batch, verify_into, verify_jws,
+    Algorithm, Audience, Backend, Claim, ClaimCheckError, ClaimName, Claims, Clock, DecodeError,
+    EncodeError, Encoder, Error, Header, Jwk, JwkSet, KeyError, KeyRule, KeySpec, RegisteredClaims,
+    SignatureError, Signer, Validation, ValidationError, Verified, VerifiedJws, Verifier,
+    VerifierSet, VerifierSetError, decode, encode, unverified, verify, verify_batch, verify_into,
+    verify_jws,
 };
 
 /// The whole codec ([`tessera_codec`]): base64url, the JSON check, header, claims, keys.

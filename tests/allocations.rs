@@ -132,7 +132,7 @@ fn allocations_per_verify() {
                 Family::Hmac => private.clone(),
                 _ => backend.public_key(&private).unwrap(),
             };
-            let encoder = Encoder::new(backend.signer(&private, alg).unwrap()).kid(Some(KID));
+            let encoder = Encoder::new(backend.signer(&private, alg).unwrap()).kid(KID);
             let verifier = backend.verifier(&public, alg).unwrap();
             let token = encoder.encode(&BenchClaims::standard()).unwrap();
 
@@ -150,7 +150,7 @@ fn allocations_per_verify() {
             });
             // Two tokens whose headers differ: each verify misses the header cache.
             let other = Encoder::new(backend.signer(&private, alg).unwrap())
-                .kid(Some("another-kid"))
+                .kid("another-kid")
                 .encode(&BenchClaims::standard())
                 .unwrap();
             let cold = count(|| {

@@ -546,7 +546,7 @@ fn verify_jws_validates_no_claims_and_offers_none() {
 
 #[test]
 fn encoder_sets_header_from_the_signer() {
-    let enc = tessera::Encoder::new(key().with_kid("k1")).typ(Some("at+jwt"));
+    let enc = tessera::Encoder::new(key().with_kid("k1")).typ("at+jwt");
     let t = enc
         .encode(&serde_json::json!({"exp": 1_700_000_100}))
         .unwrap();

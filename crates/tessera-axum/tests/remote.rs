@@ -53,7 +53,7 @@ fn key(kid: &str) -> (Jwk, Jwk) {
 
 fn token(private: &Jwk) -> String {
     Encoder::new(tessera::signer(private, Algorithm::EdDSA).unwrap())
-        .kid(private.kid.as_deref())
+        .kid(private.kid.as_deref().unwrap())
         .encode(&Claims {
             sub: "alice".into(),
             exp: 4_000_000_000,

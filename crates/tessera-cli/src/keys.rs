@@ -87,7 +87,7 @@ impl KeyFile {
             _ => return self.pick(kid),
         };
         let header =
-            tessera::unverified::decode_without_verifying(token, validation.token_size_limit())
+            tessera::unverified::decode_without_verifying(token, validation.get_max_token_size())
                 .map_err(|e| CliError::rejected(format!("token rejected: {e}")))?
                 .header;
         match header.kid.as_deref() {

@@ -43,7 +43,7 @@ fn key() -> (Jwk, Jwk) {
 
 fn token(private: &Jwk, iss: &str) -> String {
     Encoder::new(tessera::signer(private, Algorithm::ES256).unwrap())
-        .kid(Some("k1"))
+        .kid("k1")
         .encode(&serde_json::json!({ "iss": iss, "sub": "alice", "exp": 4_000_000_000_i64 }))
         .unwrap()
 }
@@ -93,7 +93,7 @@ fn verify_with_jwks_url_and_with_discovery() {
         (k, ())
     };
     let t = Encoder::new(tessera::signer(&stranger, Algorithm::ES256).unwrap())
-        .kid(Some("k9"))
+        .kid("k9")
         .encode(&serde_json::json!({ "sub": "x", "exp": 4_000_000_000_i64 }))
         .unwrap();
     tessera()

@@ -77,6 +77,57 @@ impl fmt::Display for Claim {
     }
 }
 
+/// A claim [`Validation::require`](crate::Validation::require) can ask for: a registered claim,
+/// or any other top-level member of the claims set (`client_id` of RFC 9068, say).
+///
+/// Made from a [`Claim`] or from a name; a name that is a registered claim's becomes that claim.
+///
+/// ```
+/// use tessera_codec::{Claim, ClaimName};
+/// assert_eq!(ClaimName::from("sub"), ClaimName::Registered(Claim::Sub));
+/// assert_eq!(ClaimName::from("client_id"), ClaimName::Other("client_id".into()));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ClaimName {
+    /// A registered claim (RFC 7519 §4.1).
+    Registered(Claim),
+    /// Any other member name, compared exactly (after unescaping).
+    Other(String),
+}
+
+impl From<Claim> for ClaimName {
+    fn from(claim: Claim) -> Self {
+        ClaimName::Registered(claim)
+    }
+}
+
+impl From<&str> for ClaimName {
+    fn from(name: &str) -> Self {
+        match Claim::from_name(name) {
+            Some(claim) => ClaimName::Registered(claim),
+            None => ClaimName::Other(name.to_owned()),
+        }
+    }
+}
+
+impl From<String> for ClaimName {
+    fn from(name: String) -> Self {
+        match Claim::from_name(&name) {
+            Some(claim) => ClaimName::Registered(claim),
+            None => ClaimName::Other(name),
+        }
+    }
+}
+
+impl fmt::Display for ClaimName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClaimName::Registered(claim) => f.write_str(claim.name()),
+            ClaimName::Other(name) => f.write_str(name),
+        }
+    }
+}
+
 /// The `aud` claim: one string, or an array of strings (RFC 7519 §4.1.3).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -200,6 +251,8 @@ pub(crate) struct RawRegistered<'a> {
     pub iss: Option<Cow<'a, str>>,
     pub sub: Option<Cow<'a, str>>,
     pub aud: Option<RawValue<'a>>,
+    /// Kept raw: only a caller's claims check reads it (see [`RawRegistered::to_claims`]).
+    pub jti: Option<RawValue<'a>>,
 }
 
 impl<'a> RawRegistered<'a> {
@@ -216,7 +269,13 @@ impl<'a> RawRegistered<'a> {
             Claim::Iat => store(&mut self.iat, numeric_date(value)),
             Claim::Iss => store(&mut self.iss, value.as_str()),
             Claim::Sub => store(&mut self.sub, value.as_str()),
-            Claim::Jti => value.kind == Kind::String,
+            Claim::Jti => {
+                let ok = value.kind == Kind::String;
+                if ok {
+                    self.jti = Some(value);
+                }
+                ok
+            }
             Claim::Aud => {
                 let ok = value.kind == Kind::String
                     || (value.kind == Kind::Array
@@ -234,6 +293,30 @@ impl<'a> RawRegistered<'a> {
 
     pub fn has(&self, claim: Claim) -> bool {
         self.present & claim.bit() != 0
+    }
+
+    /// The owned, typed claims, for a caller's claims check. Called after the type check, so
+    /// every claim present has its type; `aud` is an array of strings when not a string.
+    pub fn to_claims(&self) -> RegisteredClaims {
+        let text = |v: &Option<Cow<'a, str>>| v.as_deref().map(str::to_owned);
+        let aud = self.aud.map(|v| match v.as_str() {
+            Some(one) => Audience::One(one.into_owned()),
+            None => {
+                let mut all = Vec::new();
+                // ok to ignore: the type check already proved it an array of strings.
+                let _ = json::for_each_string(v.raw, |a| all.push(a.into_owned()));
+                Audience::Many(all)
+            }
+        });
+        RegisteredClaims {
+            iss: text(&self.iss),
+            sub: text(&self.sub),
+            aud,
+            exp: self.exp,
+            nbf: self.nbf,
+            iat: self.iat,
+            jti: self.jti.and_then(|v| v.as_str()).map(Cow::into_owned),
+        }
     }
 }
 

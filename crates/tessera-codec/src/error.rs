@@ -184,9 +184,23 @@ pub enum ValidationError {
         /// The validation time.
         now: i64,
     },
+    /// `iat` is further in the past than the maximum age allows
+    /// ([`Validation::max_age`](crate::Validation::max_age)), beyond the leeway.
+    #[error("token issued at {iat} is older than {max_age} s (now {now})")]
+    TooOld {
+        /// The token's `iat`.
+        iat: i64,
+        /// The validation time.
+        now: i64,
+        /// The maximum age in force, in seconds.
+        max_age: i64,
+    },
     /// A required claim is absent.
     #[error("missing required claim {0}")]
     MissingClaim(Claim),
+    /// A required claim that is not a registered one (`client_id`, say) is absent.
+    #[error("missing required claim {0:?}")]
+    MissingOtherClaim(String),
     /// A registered claim has the wrong JSON type or an out-of-range value.
     #[error("claim {0} has the wrong type or an out-of-range value")]
     InvalidClaim(Claim),
@@ -202,7 +216,73 @@ pub enum ValidationError {
     /// `sub` is not the required subject.
     #[error("subject not accepted")]
     Subject,
+    /// A check the caller added ([`Validation::check`](crate::Validation::check)) refused the
+    /// claims; its error is this error's `source()`.
+    #[error(transparent)]
+    Check(ClaimCheckError),
 }
+
+/// The error a caller's claims check ([`Validation::check`](crate::Validation::check)) returned,
+/// shared so that the error stays `Clone`.
+///
+/// Its `source()` is the caller's error itself, so `downcast_ref` finds the caller's type:
+///
+/// ```
+/// use std::error::Error as _;
+/// use tessera_codec::{ClaimCheckError, ValidationError};
+/// #[derive(Debug)]
+/// struct NoScope;
+/// impl std::fmt::Display for NoScope {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("no scope") }
+/// }
+/// impl std::error::Error for NoScope {}
+///
+/// let e = ValidationError::Check(ClaimCheckError::new(NoScope));
+/// assert_eq!(e.to_string(), "claims refused by a caller's check: no scope");
+/// assert!(e.source().is_some_and(|s| s.downcast_ref::<NoScope>().is_some()));
+/// ```
+#[derive(Clone)]
+pub struct ClaimCheckError(std::sync::Arc<dyn std::error::Error + Send + Sync>);
+
+impl ClaimCheckError {
+    /// Wraps the error a check returned.
+    pub fn new(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        ClaimCheckError(std::sync::Arc::from(error.into()))
+    }
+
+    /// The caller's error (as `std::io::Error::get_ref`), for `downcast_ref`.
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Debug for ClaimCheckError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ClaimCheckError").field(&self.0).finish()
+    }
+}
+
+impl fmt::Display for ClaimCheckError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "claims refused by a caller's check: {}", self.0)
+    }
+}
+
+impl std::error::Error for ClaimCheckError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+/// Two are equal when they are the same error or say the same thing (the caller's error type
+/// need not be comparable).
+impl PartialEq for ClaimCheckError {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0) || self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for ClaimCheckError {}
 
 /// Why a token was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -31,14 +31,14 @@ mod validation;
 pub use alg::{Algorithm, EcCurve, Family, Hash, ML_DSA_SEED_LEN, MlDsaSizes, UnknownAlgorithm};
 pub use backend::{Backend, KeySpec, Library, Signer, Verifier};
 
-pub use claims::{Audience, Claim, Claims, MAX_NUMERIC_DATE, RegisteredClaims};
+pub use claims::{Audience, Claim, ClaimName, Claims, MAX_NUMERIC_DATE, RegisteredClaims};
 pub use compact::{
     BatchVerifier, Encoder, Verified, VerifiedJws, VerifierSet, VerifierSetError, decode, encode,
     unverified, verify, verify_batch, verify_into, verify_jws,
 };
 pub use error::{
-    DecodeError, EncodeError, Error, JsonError, KeyError, KeyRule, Segment, SignError,
-    SignatureError, ValidationError,
+    ClaimCheckError, DecodeError, EncodeError, Error, JsonError, KeyError, KeyRule, Segment,
+    SignError, SignatureError, ValidationError,
 };
 pub use header::{Header, REGISTERED_HEADERS};
 pub use json::MAX_DEPTH_CAP;

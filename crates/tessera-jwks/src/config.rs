@@ -1,6 +1,6 @@
 //! What a [`crate::RemoteJwks`] may do: timeouts, cache bounds, limits, and the clock.
 
-use crate::KeyChoice;
+use crate::{JwksError, KeyChoice};
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -62,6 +62,7 @@ impl TimeSource for ManualClock {
 /// | [`max_stale`](JwksConfig::max_stale) | 1 h | the last good set keeps serving this long past its lifetime while refreshing fails |
 /// | [`max_size`](JwksConfig::max_size) | 512 KiB | larger responses are refused before parsing |
 /// | [`allow_http`](JwksConfig::allow_http) | off | `https` only |
+/// | [`root_certificate`](JwksConfig::root_certificate) | none | trust anchors beside the Mozilla roots |
 #[derive(Clone, Debug)]
 pub struct JwksConfig {
     pub(crate) timeout: Duration,
@@ -74,6 +75,10 @@ pub struct JwksConfig {
     pub(crate) allow_http: bool,
     pub(crate) keys: KeyChoice,
     pub(crate) clock: Arc<dyn TimeSource>,
+    /// Extra trust anchors, DER, in the order given.
+    pub(crate) roots: Vec<Vec<u8>>,
+    /// The TLS configuration with `roots` added; `None`: the shared one with Mozilla's roots.
+    pub(crate) tls: Option<Arc<tokio_rustls::rustls::ClientConfig>>,
 }
 
 impl Default for JwksConfig {
@@ -89,6 +94,8 @@ impl Default for JwksConfig {
             allow_http: false,
             keys: KeyChoice::new(),
             clock: Arc::new(SystemClock),
+            roots: Vec::new(),
+            tls: None,
         }
     }
 }
@@ -142,6 +149,23 @@ impl JwksConfig {
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
         self
+    }
+
+    /// Trusts `der`, an X.509 certificate in DER, as a root beside the Mozilla roots: for an
+    /// issuer whose certificate comes from a private CA. Host names are still verified.
+    ///
+    /// # Errors
+    /// [`JwksError::Tls`] when `der` is not a certificate usable as a trust anchor.
+    ///
+    /// ```
+    /// use tessera_jwks::{JwksConfig, JwksError};
+    /// let refused = JwksConfig::new().root_certificate(b"not a certificate");
+    /// assert!(matches!(refused, Err(JwksError::Tls(_))));
+    /// ```
+    pub fn root_certificate(mut self, der: &[u8]) -> Result<Self, JwksError> {
+        self.roots.push(der.to_vec());
+        self.tls = Some(crate::fetch::tls_config_with(&self.roots)?);
+        Ok(self)
     }
 
     /// How keys become verifiers: backend and allowed algorithms ([`KeyChoice`]).

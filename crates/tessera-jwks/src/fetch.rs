@@ -2,7 +2,7 @@
 //! size, and `Cache-Control: max-age`.
 //!
 //! Built on hyper's HTTP/1.1 client connection and tokio-rustls (ring provider, Mozilla roots from
-//! `webpki-roots`), one connection per fetch: key sets are fetched every few minutes at most, so
+//! `webpki-roots`, plus any [`JwksConfig::root_certificate`]), one connection per fetch: key sets are fetched every few minutes at most, so
 //! a pool would only hold sockets open.
 
 use crate::{JwksConfig, JwksError};
@@ -15,7 +15,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
-use tokio_rustls::rustls::{self, ClientConfig, RootCertStore, pki_types::ServerName};
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 
 /// Same-origin redirects followed at most.
 const MAX_REDIRECTS: usize = 3;
@@ -133,7 +134,11 @@ async fn get_once(
     if uri.scheme_str() == Some("https") {
         let name = ServerName::try_from(bare.to_owned())
             .map_err(|_| JwksError::InvalidUrl(uri.to_string()))?;
-        let tls = TlsConnector::from(tls_config()?)
+        let tls_config = match &config.tls {
+            Some(own) => own.clone(),
+            None => tls_config()?,
+        };
+        let tls = TlsConnector::from(tls_config)
             .connect(name, tcp)
             .await
             .map_err(|e| JwksError::Tls(e.to_string()))?;
@@ -217,17 +222,22 @@ pub(crate) fn max_age<'a>(values: impl Iterator<Item = &'a http::HeaderValue>) -
 
 /// The TLS client configuration, built once: ring, TLS 1.2 and 1.3, the Mozilla root store.
 fn tls_config() -> Result<Arc<ClientConfig>, JwksError> {
-    static CONFIG: OnceLock<Result<Arc<ClientConfig>, String>> = OnceLock::new();
-    CONFIG
-        .get_or_init(|| {
-            let roots = RootCertStore {
-                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-            };
-            ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-                .with_safe_default_protocol_versions()
-                .map(|b| Arc::new(b.with_root_certificates(roots).with_no_client_auth()))
-                .map_err(|e| e.to_string())
-        })
-        .clone()
-        .map_err(JwksError::Tls)
+    static CONFIG: OnceLock<Result<Arc<ClientConfig>, JwksError>> = OnceLock::new();
+    CONFIG.get_or_init(|| tls_config_with(&[])).clone()
+}
+
+/// The TLS client configuration with `extra` (DER certificates) trusted beside the Mozilla roots.
+pub(crate) fn tls_config_with(extra: &[Vec<u8>]) -> Result<Arc<ClientConfig>, JwksError> {
+    let mut roots = RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    for der in extra {
+        roots
+            .add(CertificateDer::from(der.clone()))
+            .map_err(|e| JwksError::Tls(format!("root certificate: {e}")))?;
+    }
+    ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map(|b| Arc::new(b.with_root_certificates(roots).with_no_client_auth()))
+        .map_err(|e| JwksError::Tls(e.to_string()))
 }

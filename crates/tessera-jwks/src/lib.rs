@@ -71,7 +71,7 @@
 //! assert!(report.skipped.is_empty());
 //!
 //! let token = tessera::Encoder::new(tessera::signer(&key, Algorithm::HS256)?)
-//!     .kid(Some("k1"))
+//!     .kid("k1")
 //!     .encode(&serde_json::json!({ "sub": "alice", "exp": 4_000_000_000_i64 }))?;
 //! let verified = verifiers.verify(&token, &Validation::new())?;
 //! assert_eq!(verified.algorithm(), Algorithm::HS256);

@@ -138,7 +138,7 @@ fn set(keys: &[&Key]) -> String {
 
 fn token(k: &Key) -> String {
     Encoder::new(tessera::signer(&k.private, Algorithm::EdDSA).unwrap())
-        .kid(k.private.kid.as_deref())
+        .kid(k.private.kid.as_deref().unwrap())
         .encode(&serde_json::json!({ "sub": "alice", "exp": 4_000_000_000_i64 }))
         .unwrap()
 }

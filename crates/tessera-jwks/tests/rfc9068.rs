@@ -1,13 +1,16 @@
-//! The RFC 9068 preset and checks.
+//! RFC 9068 access tokens: the codec's preset through a remote-style key set, and the typed claims.
 #![allow(
     clippy::unwrap_used,
     clippy::panic,
     reason = "tests fail loudly on purpose"
 )]
 
-use std::time::Duration;
-use tessera::{Algorithm, Clock, DecodeError, Encoder, Error, Jwk, ValidationError};
-use tessera_jwks::rfc9068::{AccessTokenError, AccessTokenRules};
+use tessera::{
+    Algorithm, Claim, Claims, Clock, DecodeError, Encoder, Error, Jwk, JwkSet, RegisteredClaims,
+    Validation, ValidationError,
+};
+use tessera_jwks::rfc9068::AccessToken;
+use tessera_jwks::{KeyChoice, verifier_set_from_jwks};
 
 const NOW: i64 = 1_800_000_000;
 
@@ -15,7 +18,7 @@ fn key() -> Jwk {
     Jwk::oct(vec![9u8; 32]).with_kid("k")
 }
 
-fn token(typ: Option<&str>, claims: serde_json::Value) -> String {
+fn token(typ: &str, claims: serde_json::Value) -> String {
     Encoder::new(tessera::signer(&key(), Algorithm::HS256).unwrap())
         .typ(typ)
         .encode(&claims)
@@ -25,71 +28,77 @@ fn token(typ: Option<&str>, claims: serde_json::Value) -> String {
 fn claims() -> serde_json::Value {
     serde_json::json!({
         "iss": "https://as", "aud": "api", "sub": "alice", "exp": NOW + 600, "iat": NOW - 100,
-        "jti": "j1", "client_id": "app", "scope": "read write"
+        "jti": "j1", "client_id": "app", "scope": "read  write"
     })
 }
 
-fn verify(
-    rules: &AccessTokenRules,
-    token: &str,
-) -> Result<tessera_jwks::rfc9068::AccessToken, String> {
-    let verifier = tessera::verifier(&key(), Algorithm::HS256).unwrap();
-    let validation = rules.validation().clock(Clock::Fixed(NOW));
-    let verified = tessera::verify(token, &verifier, &validation).map_err(|e| format!("{e:?}"))?;
-    rules.check(&verified, NOW).map_err(|e| format!("{e:?}"))
+fn rules() -> Validation {
+    Validation::access_token("https://as", "api").clock(Clock::Fixed(NOW))
+}
+
+/// Verifies through the set a JWK Set becomes, as `RemoteJwks` does.
+fn verify(token: &str, v: &Validation) -> Result<Claims<AccessToken>, Error> {
+    let set = JwkSet {
+        keys: vec![key().with_alg(Algorithm::HS256)],
+        skipped: 0,
+    };
+    let (verifiers, _) = verifier_set_from_jwks(&set, &KeyChoice::new().allow_symmetric());
+    verifiers.verify(token, v)?.claims()
 }
 
 #[test]
-fn a_conforming_access_token_passes() {
-    let rules = AccessTokenRules::new("https://as", "api").require_client_id(true);
-    let at = verify(&rules, &token(Some("at+jwt"), claims())).unwrap();
-    assert_eq!(at.client_id.as_deref(), Some("app"));
-    assert_eq!(at.scopes, vec!["read", "write"]);
-}
-
-#[test]
-fn the_preset_requires_typ_and_jti() {
-    let rules = AccessTokenRules::new("https://as", "api");
-    let verifier = tessera::verifier(&key(), Algorithm::HS256).unwrap();
-    let v = rules.validation().clock(Clock::Fixed(NOW));
-    let e = tessera::verify(&token(Some("JWT"), claims()), &verifier, &v).unwrap_err();
-    assert!(matches!(e, Error::Decode(DecodeError::TypeMismatch { .. })));
-    let mut c = claims();
-    c.as_object_mut().unwrap().remove("jti");
-    let e = tessera::verify(&token(Some("at+jwt"), c), &verifier, &v).unwrap_err();
-    assert!(matches!(
-        e,
-        Error::Validation(ValidationError::MissingClaim(tessera::Claim::Jti))
-    ));
-}
-
-#[test]
-fn client_id_max_age_and_scope_shape_are_checked() {
-    let strict = AccessTokenRules::new("https://as", "api").require_client_id(true);
-    let mut c = claims();
-    c.as_object_mut().unwrap().remove("client_id");
-    let t = token(Some("at+jwt"), c);
+fn a_conforming_access_token_passes_and_reads_typed() {
+    let at = verify(&token("application/at+jwt", claims()), &rules()).unwrap();
+    assert_eq!(at.custom.client_id, "app");
+    assert_eq!(at.custom.scopes().collect::<Vec<_>>(), ["read", "write"]);
+    assert!(at.custom.has_scope("read") && !at.custom.has_scope("admin"));
     assert_eq!(
-        verify(&strict, &t),
-        Err(format!("{:?}", AccessTokenError::ClientId))
+        at.registered,
+        RegisteredClaims {
+            iss: Some("https://as".into()),
+            sub: Some("alice".into()),
+            aud: Some("api".into()),
+            exp: Some(NOW + 600),
+            iat: Some(NOW - 100),
+            jti: Some("j1".into()),
+            nbf: None,
+        }
     );
-    assert!(verify(&AccessTokenRules::new("https://as", "api"), &t).is_ok());
+}
 
-    let young = AccessTokenRules::new("https://as", "api").max_age(Duration::from_secs(60));
+#[test]
+fn the_preset_refuses_a_wrong_typ_and_missing_claims() {
     assert_eq!(
-        verify(&young, &token(Some("at+jwt"), claims())),
-        Err(format!(
-            "{:?}",
-            AccessTokenError::TooOld { age: 100, max: 60 }
-        ))
+        verify(&token("JWT", claims()), &rules()).err(),
+        Some(Error::Decode(DecodeError::TypeMismatch {
+            expected: "at+jwt".into(),
+            found: Some("JWT".into())
+        }))
     );
+    for (name, expected) in [
+        ("jti", ValidationError::MissingClaim(Claim::Jti)),
+        (
+            "client_id",
+            ValidationError::MissingOtherClaim("client_id".into()),
+        ),
+    ] {
+        let mut c = claims();
+        c.as_object_mut().unwrap().remove(name);
+        assert_eq!(
+            verify(&token("at+jwt", c), &rules()).err(),
+            Some(Error::Validation(expected))
+        );
+    }
+}
+
+#[test]
+fn scope_of_the_wrong_shape_fails_the_typed_claims() {
     let mut c = claims();
     c["scope"] = serde_json::json!(["read"]);
-    assert_eq!(
-        verify(
-            &AccessTokenRules::new("https://as", "api"),
-            &token(Some("at+jwt"), c)
-        ),
-        Err(format!("{:?}", AccessTokenError::Scope))
-    );
+    let e = verify(&token("at+jwt", c), &rules()).unwrap_err();
+    assert!(matches!(e, Error::Claims(_)), "{e:?}");
+    let mut c = claims();
+    c.as_object_mut().unwrap().remove("scope");
+    let at = verify(&token("at+jwt", c), &rules()).unwrap();
+    assert_eq!(at.custom.scopes().count(), 0);
 }

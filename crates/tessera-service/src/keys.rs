@@ -152,9 +152,7 @@ fn build(mut files: Vec<KeyFile>, overlap: Duration) -> Result<KeySet, BoxError>
         }
     }
     let signer = tessera::signer(&newest.jwk, ALG)?;
-    let encoder = Encoder::new(signer)
-        .typ(Some(ACCESS_TOKEN_TYPE))
-        .kid(Some(&newest.kid));
+    let encoder = Encoder::new(signer).typ(ACCESS_TOKEN_TYPE).kid(&newest.kid);
     let jwks = JwkSet {
         keys: published.clone(),
         skipped: 0,

@@ -15,7 +15,7 @@ pub fn run(args: &VerifyArgs) -> Result<()> {
     if let Some(issuer) = &args.issuer {
         validation = validation.issuer(issuer);
     }
-    let token = input::token(&args.token, validation.token_size_limit())?;
+    let token = input::token(&args.token, validation.get_max_token_size())?;
     let Some(key_path) = &args.key else {
         return remote(args, &token, &validation);
     };

@@ -51,17 +51,46 @@ impl<S: Signer> Encoder<S> {
         }
     }
 
-    /// Sets or removes `typ` (RFC 8725 §3.11 recommends explicit types such as `at+jwt`).
-    pub fn typ(self, typ: Option<&str>) -> Self {
+    /// Sets `typ` (RFC 8725 §3.11 recommends explicit types such as `at+jwt`); `JWT` by default.
+    ///
+    /// ```
+    /// # use tessera_codec::*;
+    /// # #[derive(Debug)] struct Null;
+    /// # impl Signer for Null {
+    /// #   fn algorithm(&self) -> Algorithm { Algorithm::HS256 }
+    /// #   fn key_id(&self) -> Option<&str> { None }
+    /// #   fn sign(&self, _: &[u8], out: &mut Vec<u8>) -> Result<(), SignError> { out.extend([0u8; 32]); Ok(()) }
+    /// # }
+    /// let encoder = Encoder::new(Null).typ("at+jwt").kid("2026-12");
+    /// assert_eq!(encoder.header().typ.as_deref(), Some("at+jwt"));
+    /// assert_eq!(encoder.header().kid.as_deref(), Some("2026-12"));
+    /// let bare = encoder.without_typ().without_kid();
+    /// assert_eq!((bare.header().typ.as_deref(), bare.header().kid.as_deref()), (None, None));
+    /// ```
+    pub fn typ(self, typ: impl Into<String>) -> Self {
         let mut h = self.header;
-        h.typ = typ.map(str::to_owned);
+        h.typ = Some(typ.into());
         Self::with_header(self.signer, h)
     }
 
-    /// Sets or removes `kid`.
-    pub fn kid(self, kid: Option<&str>) -> Self {
+    /// Leaves `typ` out of the header.
+    pub fn without_typ(self) -> Self {
         let mut h = self.header;
-        h.kid = kid.map(str::to_owned);
+        h.typ = None;
+        Self::with_header(self.signer, h)
+    }
+
+    /// Sets `kid` (by default the signer's, if it has one).
+    pub fn kid(self, kid: impl Into<String>) -> Self {
+        let mut h = self.header;
+        h.kid = Some(kid.into());
+        Self::with_header(self.signer, h)
+    }
+
+    /// Leaves `kid` out of the header.
+    pub fn without_kid(self) -> Self {
+        let mut h = self.header;
+        h.kid = None;
         Self::with_header(self.signer, h)
     }
 

@@ -182,7 +182,7 @@ fn validated(payload: Vec<u8>, v: &Validation) -> Result<String, Error> {
         reg.member(name, value)
     })
     .map_err(json_err(Segment::Payload))?;
-    v.check_claims(&reg)?;
+    v.check_claims(&reg, text.as_bytes())?;
     Ok(text)
 }
 
@@ -213,7 +213,7 @@ fn claims_in_one_pass<'a, T: Deserialize<'a>>(
     if let Ok(text) = std::str::from_utf8(payload)
         && let Some((claims, registered)) = json::de::strict::<T>(text, v.depth_limit())
     {
-        v.check_claims(&registered)?;
+        v.check_claims(&registered, payload)?;
         return Ok(claims);
     }
     check_claims(payload, v)?;
@@ -363,7 +363,7 @@ fn check_claims(payload: &[u8], v: &Validation) -> Result<(), Error> {
         reg.member(name, value)
     })
     .map_err(json_err(Segment::Payload))?;
-    v.check_claims(&reg)?;
+    v.check_claims(&reg, payload)?;
     Ok(())
 }
 

@@ -2,12 +2,14 @@
 //! Unit tests of the verify path that need its private parts: the header cache and its key,
 //! `VerifiedJws`, the rules of `VerifierSet::insert`.
 
+mod checks;
+
 use super::header_check::{CACHED_HEADER_MAX, HeaderInput, cached};
 use super::*;
 use crate::backend::Signer;
-use crate::error::{SignError, ValidationError};
+use crate::error::{ClaimCheckError, SignError, ValidationError};
 use crate::validation::Clock;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 /// A stand-in MAC for tests (the codec has no cryptography): 32 bytes mixed from the input.
 fn toy_mac(input: &[u8]) -> [u8; 32] {

@@ -45,3 +45,19 @@ pub fn decode_without_verifying(
             .map_err(|_| DecodeError::Base64(Segment::Signature))?,
     })
 }
+
+/// Splits a compact JWS and decodes only its header, **without verifying anything**: for
+/// picking a key by `kid` and `alg` before the verification, which checks everything again.
+///
+/// ```
+/// use tessera_codec::unverified;
+/// // {"alg":"HS256","kid":"k1"} . {} . (no signature)
+/// let header = unverified::header("eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0.e30.", 8192)?;
+/// assert_eq!(header.kid.as_deref(), Some("k1"));
+/// # Ok::<(), tessera_codec::DecodeError>(())
+/// ```
+pub fn header(token: &str, max_size: usize) -> Result<Header, DecodeError> {
+    let [h, _, _] = split(token, max_size)?;
+    let header = b64::decode(h.as_bytes()).map_err(|_| DecodeError::Base64(Segment::Header))?;
+    Header::parse(&header, json::MAX_DEPTH_CAP)
+}

@@ -91,7 +91,7 @@ impl Subject {
         };
         let signer = backend.signer(private, alg).map_err(|e| e.to_string())?;
         let verifier = backend.verifier(&public, alg).map_err(|e| e.to_string())?;
-        let encoder = Encoder::new(signer).kid(Some(KID));
+        let encoder = Encoder::new(signer).kid(KID);
         let token = encoder
             .encode(&BenchClaims::standard())
             .map_err(|e| e.to_string())?;

@@ -85,7 +85,7 @@ fn token_signature_and_jwk_sizes() {
     let key = fixtures::private_key(Algorithm::HS256).unwrap();
     let signer = tessera::signer(&key, Algorithm::HS256).unwrap();
     let token = Encoder::new(signer)
-        .kid(Some(KID))
+        .kid(KID)
         .encode(&BenchClaims::standard())
         .unwrap();
     let verify = r

@@ -1,8 +1,13 @@
 //! Claims validation rules, configured once and reused for many tokens.
 
-use crate::claims::{Claim, RawRegistered};
-use crate::error::ValidationError;
+mod checks;
+#[cfg(test)]
+mod tests;
+
+use crate::claims::{Claim, ClaimName, RegisteredClaims};
 use crate::json;
+use checks::{AudiencePolicy, ClaimChecks};
+use std::error::Error as StdError;
 use std::fmt;
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -47,17 +52,6 @@ impl fmt::Debug for Clock {
     }
 }
 
-#[derive(Clone, Debug, Default)]
-enum AudiencePolicy {
-    /// A token with `aud` is rejected: the caller never said which audience it is.
-    #[default]
-    Reject,
-    /// `aud` is not checked.
-    Any,
-    /// `aud` must name one of these.
-    OneOf(Vec<String>),
-}
-
 /// How a verified token's header and claims are checked.
 ///
 /// The defaults follow RFC 8725: `exp` required and checked, `nbf` and `iat` checked when present,
@@ -67,7 +61,15 @@ enum AudiencePolicy {
 ///
 /// Checks run in this order: token size, segment count, header (JSON, `alg` against the key,
 /// `crit`, `typ`), signature, payload JSON, then claims: types of registered claims, required
-/// claims, `exp`, `nbf`, `iat`, `iss`, `sub`, `aud`.
+/// claims (registered ones, then others in the order required), `exp`, `nbf`, `iat` (not in the
+/// future), the maximum age, `iss`, `sub`, `aud`, and last the caller's checks in the order added.
+/// The claims rules run on every entry point that returns claims ([`verify`](crate::verify),
+/// [`verify_into`](crate::verify_into), [`decode`](crate::decode),
+/// [`VerifierSet::verify`](crate::VerifierSet::verify), [`verify_batch`](crate::verify_batch));
+/// [`verify_jws`](crate::verify_jws) runs none of them.
+///
+/// Getters are named after their setter with `get_`: [`Validation::max_token_size`] sets what
+/// [`Validation::get_max_token_size`] reads.
 ///
 /// ```
 /// use std::time::Duration;
@@ -87,8 +89,15 @@ pub struct Validation {
     pub(crate) check_nbf: bool,
     pub(crate) check_iat: bool,
     pub(crate) issuers: Option<Vec<String>>,
-    audience: AudiencePolicy,
+    pub(crate) audience: AudiencePolicy,
     pub(crate) subject: Option<String>,
+    /// Required members that are not registered claims, in the order required.
+    pub(crate) required_other: Vec<String>,
+    /// Maximum age from `iat`, in seconds.
+    pub(crate) max_age: Option<i64>,
+    pub(crate) check_age: bool,
+    /// The caller's checks, run last.
+    pub(crate) checks: ClaimChecks,
     /// Shared, so that the per-thread header cache keeps a copy without allocating.
     pub(crate) header: Arc<HeaderRules>,
     pub(crate) max_token_size: usize,
@@ -136,6 +145,10 @@ impl Validation {
             issuers: None,
             audience: AudiencePolicy::Reject,
             subject: None,
+            required_other: Vec::new(),
+            max_age: None,
+            check_age: true,
+            checks: ClaimChecks::default(),
             header: Arc::clone(&DEFAULT_HEADER_RULES),
             max_token_size: DEFAULT_MAX_TOKEN_SIZE,
             clock: Clock::System,
@@ -150,10 +163,93 @@ impl Validation {
         self
     }
 
-    /// Requires `claim` to be present.
-    pub fn require(mut self, claim: Claim) -> Self {
-        self.required |= claim.bit();
+    /// Requires `claim` to be present: a registered [`Claim`], or any other member by name
+    /// (presence only; its value is the caller's to read). Missing, the first is
+    /// [`MissingClaim`](crate::ValidationError::MissingClaim), the second
+    /// [`MissingOtherClaim`](crate::ValidationError::MissingOtherClaim).
+    ///
+    /// ```
+    /// use tessera_codec::{Claim, Validation};
+    /// let v = Validation::new().require(Claim::Sub).require("client_id");
+    /// # let _ = v;
+    /// ```
+    pub fn require(mut self, claim: impl Into<ClaimName>) -> Self {
+        match claim.into() {
+            ClaimName::Registered(claim) => self.required |= claim.bit(),
+            ClaimName::Other(name) => {
+                if !self.required_other.contains(&name) {
+                    self.required_other.push(name);
+                }
+            }
+        }
         self
+    }
+
+    /// Refuses tokens issued longer than `max_age` ago (plus the leeway), by their `iat`, with
+    /// [`TooOld`](crate::ValidationError::TooOld); makes `iat` required. Like jose's
+    /// `maxTokenAge`: it bounds a token's life by when it was issued, whatever its `exp` says.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tessera_codec::Validation;
+    /// let v = Validation::new().max_age(Duration::from_secs(3600));
+    /// # let _ = v;
+    /// ```
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX));
+        self.required |= Claim::Iat.bit();
+        self
+    }
+
+    /// Adds a check of the caller's, run after every built-in claims check on the registered
+    /// claims and the raw payload (the decoded JSON, already through the strict check). An error
+    /// it returns refuses the token as [`ValidationError::Check`](crate::ValidationError::Check),
+    /// whose `source()` is that error. Call again to add several; they run in order.
+    ///
+    /// The registered claims are copied out of the payload for it (a few small allocations per
+    /// verify, only when a check is configured).
+    ///
+    /// ```
+    /// use tessera_codec::Validation;
+    /// let v = Validation::new().check(|claims, _payload| match claims.sub.as_deref() {
+    ///     Some(sub) if sub.starts_with("user:") => Ok(()),
+    ///     _ => Err("sub is not a user".into()),
+    /// });
+    /// # let _ = v;
+    /// ```
+    pub fn check<F>(mut self, check: F) -> Self
+    where
+        F: Fn(&RegisteredClaims, &[u8]) -> Result<(), Box<dyn StdError + Send + Sync>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        self.checks.push(Arc::new(check));
+        self
+    }
+
+    /// The rules of an RFC 9068 JWT access token from `issuer` for `audience`: `typ` `at+jwt`
+    /// (§2.1; `application/at+jwt` and any casing are the same type, RFC 7515 §4.1.9), this
+    /// `iss` and `aud`, and `exp`, `sub`, `client_id`, `iat` and `jti` required (§2.2). Chain
+    /// more rules as usual (a [`max_age`](Validation::max_age), more audiences, a
+    /// [`check`](Validation::check) of `scope`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tessera_codec::Validation;
+    /// let v = Validation::access_token("https://auth.example.com", "api")
+    ///     .max_age(Duration::from_secs(3600));
+    /// # let _ = v;
+    /// ```
+    pub fn access_token(issuer: impl Into<String>, audience: impl Into<String>) -> Self {
+        Validation::new()
+            .typ("at+jwt")
+            .issuer(issuer)
+            .audience(audience)
+            .require(Claim::Sub)
+            .require(Claim::Iat)
+            .require(Claim::Jti)
+            .require("client_id")
     }
 
     /// Accepts tokens without `exp`; those with one are still checked. Long-lived tokens are
@@ -163,11 +259,13 @@ impl Validation {
         self
     }
 
-    /// Skips the `exp` and `nbf` checks entirely (for inspecting old tokens; never for access control).
+    /// Skips the `exp`, `nbf`, future-`iat` and maximum-age checks entirely (for inspecting old
+    /// tokens; never for access control).
     pub fn skip_time_checks(mut self) -> Self {
         self.check_exp = false;
         self.check_nbf = false;
         self.check_iat = false;
+        self.check_age = false;
         self.required &= !Claim::Exp.bit();
         self
     }
@@ -240,78 +338,13 @@ impl Validation {
         self
     }
 
-    /// The largest token accepted.
-    pub fn token_size_limit(&self) -> usize {
+    /// The largest token accepted, as set by [`Validation::max_token_size`].
+    pub fn get_max_token_size(&self) -> usize {
         self.max_token_size
     }
 
     /// The deepest JSON nesting accepted, in header and claims.
     pub(crate) fn depth_limit(&self) -> usize {
         self.header.max_depth
-    }
-
-    /// Checks the registered claims read from a verified payload.
-    pub(crate) fn check_claims(&self, c: &RawRegistered<'_>) -> Result<(), ValidationError> {
-        if let Some(claim) = c.invalid {
-            return Err(ValidationError::InvalidClaim(claim));
-        }
-        if self.required & !c.present != 0 {
-            for claim in Claim::ALL {
-                if self.required & claim.bit() != 0 && !c.has(claim) {
-                    return Err(ValidationError::MissingClaim(claim));
-                }
-            }
-        }
-        let now = self.clock.now();
-        if self.check_exp
-            && let Some(exp) = c.exp
-            && now >= exp.saturating_add(self.leeway)
-        {
-            return Err(ValidationError::Expired { exp, now });
-        }
-        if self.check_nbf
-            && let Some(nbf) = c.nbf
-            && now < nbf.saturating_sub(self.leeway)
-        {
-            return Err(ValidationError::NotYetValid { nbf, now });
-        }
-        if self.check_iat
-            && let Some(iat) = c.iat
-            && iat.saturating_sub(self.leeway) > now
-        {
-            return Err(ValidationError::IssuedInFuture { iat, now });
-        }
-        if let Some(issuers) = &self.issuers {
-            match &c.iss {
-                Some(iss) if issuers.iter().any(|i| i == iss) => {}
-                _ => return Err(ValidationError::Issuer),
-            }
-        }
-        if let Some(sub) = &self.subject
-            && c.sub.as_deref() != Some(sub.as_str())
-        {
-            return Err(ValidationError::Subject);
-        }
-        match (&self.audience, &c.aud) {
-            (AudiencePolicy::Any, _) | (AudiencePolicy::Reject, None) => {}
-            (AudiencePolicy::Reject, Some(_)) => return Err(ValidationError::UnexpectedAudience),
-            (AudiencePolicy::OneOf(_), None) => {
-                return Err(ValidationError::MissingClaim(Claim::Aud));
-            }
-            (AudiencePolicy::OneOf(allowed), Some(aud)) => {
-                let mut ok = false;
-                let accept = |a: &str| allowed.iter().any(|x| x == a);
-                match aud.as_str() {
-                    Some(one) => ok = accept(&one),
-                    None => {
-                        let _ = json::for_each_string(aud.raw, |a| ok |= accept(&a));
-                    }
-                }
-                if !ok {
-                    return Err(ValidationError::Audience);
-                }
-            }
-        }
-        Ok(())
     }
 }
