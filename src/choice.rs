@@ -14,10 +14,10 @@
 //! | ES256, ES384, ES512 | aws-lc, ecdsa, ring, openssl | the same | the same | aws-lc-rs is 2-4x faster than the RustCrypto curves here; ring's P-384 is slow and it has no P-521 |
 //! | ES256K | ecdsa, aws-lc, openssl | the same | the same | RustCrypto `k256` is 3x faster than the native secp256k1 code here |
 //! | EdDSA | aws-lc, ed25519, ring, openssl | the same | the same | aws-lc-rs is fastest; `ed25519-dalek` is next and pure Rust |
-//! | ML-DSA-44/65/87 | mldsa, fips204 | the same | the same | RustCrypto first, like the other pure-Rust defaults (not yet measured against fips204); both sign deterministically by default, so their tokens are identical |
+//! | ML-DSA-44/65/87 | mldsa, fips204, aws-lc | the same | the same | RustCrypto first, like the other pure-Rust defaults (not yet measured against fips204); both sign deterministically by default, so their tokens are identical; aws-lc-rs last, since it signs hedged only (its tokens verify everywhere but differ on every call) |
 //!
 //! With the default features (the four pure-Rust backends) every algorithm therefore runs on its
-//! pure-Rust backend; ML-DSA needs the `mldsa` (or `fips204`) feature, which is not a default
+//! pure-Rust backend; ML-DSA needs the `mldsa` (or `fips204`, or `aws-lc`) feature, which is not a default
 //! (its keys and signatures are kilobytes, and most users of JWTs do not need it yet). Enabling `aws-lc` anywhere in a dependency graph moves the defaults above to
 //! it, by design and as documented here. A caller who must not be moved names the backend: a
 //! [`BackendId`] either gives exactly that backend or an error, whatever else is compiled in.
@@ -196,7 +196,8 @@ pub fn preference(alg: Algorithm, op: Operation) -> &'static [BackendId] {
         (Family::Ecdsa, _) if alg == Algorithm::ES256K => &[Ecdsa, AwsLc, Openssl],
         (Family::Ecdsa, _) => &[AwsLc, Ecdsa, Ring, Openssl],
         (Family::EdDsa, _) => &[AwsLc, Ed25519, Ring, Openssl],
-        (Family::MlDsa, _) => &[MlDsa, Fips204],
+        // aws-lc-rs signs ML-DSA hedged only: after the deterministic pure-Rust signers.
+        (Family::MlDsa, _) => &[MlDsa, Fips204, AwsLc],
         // A family added later defaults to any backend that has it, in list order.
         _ => &BackendId::ALL,
     }

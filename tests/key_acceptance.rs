@@ -12,7 +12,7 @@ use sha2::{Digest, Sha512};
 use std::sync::OnceLock;
 use tessera::codec::{KeyMaterial, b64};
 use tessera::{Jwk, KeyError, KeyRule};
-use tessera_conformance::keys::{self, Case, Entry, Op, Outcome};
+use tessera_conformance::keys::{self, Case, Entry, Expected, Op, Outcome};
 
 fn cases() -> &'static [Case] {
     static CASES: OnceLock<Vec<Case>> = OnceLock::new();
@@ -189,6 +189,110 @@ fn key_on_the_wrong_curve_refused_by_every_backend() {
     );
 }
 
+/// The error each case of the corpus names, exactly: its variant or rule and, where the entry
+/// gives one, the text of its message (`detail`: which member or rule was refused).
+fn as_entry_says(c: &Case, e: &KeyError) -> bool {
+    let all = entries();
+    let entry = all.iter().find(|x| x.name == c.name).unwrap();
+    assert!(matches!(&c.expected, Expected::Refuse { error, .. } if *error == entry.expected));
+    keys::is_expected(entry, e)
+}
+
+/// The ML-DSA backends: the case must have run on each of them.
+fn assert_on_every_ml_dsa_backend(class: &str) {
+    let ml_dsa: Vec<&str> = tessera::backends()
+        .iter()
+        .filter(|b| b.supports(tessera::Algorithm::MlDsa44))
+        .map(|b| b.name())
+        .collect();
+    assert!(ml_dsa.len() >= 2, "ML-DSA on {ml_dsa:?} only");
+    for c in cases().iter().filter(|c| c.class == class) {
+        if c.alg.family() == tessera::codec::Family::MlDsa {
+            let ran: Vec<&str> = c.runs.iter().map(|r| r.backend).collect();
+            assert_eq!(ran, ml_dsa, "{}", c.name);
+        }
+    }
+}
+
+#[test]
+fn akp_key_without_alg_invalid_on_every_backend() {
+    assert_on_every_ml_dsa_backend("akp_missing_alg");
+    assert_class("akp_missing_alg", false, |c, e| {
+        matches!(e, KeyError::Invalid(m) if m.contains("alg is missing")) && as_entry_says(c, e)
+    });
+}
+
+#[test]
+fn akp_alg_that_is_not_ml_dsa_unsupported_on_every_backend() {
+    assert_class("akp_alg_not_ml_dsa", false, |c, e| {
+        matches!(e, KeyError::UnsupportedKey(m) if m.starts_with("AKP key for"))
+            && as_entry_says(c, e)
+    });
+}
+
+#[test]
+fn akp_pub_of_the_wrong_length_invalid_on_every_backend() {
+    assert_on_every_ml_dsa_backend("akp_pub_length");
+    assert_class("akp_pub_length", false, |c, e| {
+        matches!(e, KeyError::Invalid(m) if m.contains("member pub is")) && as_entry_says(c, e)
+    });
+}
+
+#[test]
+fn akp_alg_disagreeing_with_the_key_length_invalid_on_every_backend() {
+    assert_class("akp_alg_length_mismatch", false, |c, e| {
+        matches!(e, KeyError::Invalid(m) if m.contains("member pub is")
+            && m.contains(c.alg.name()))
+            && as_entry_says(c, e)
+    });
+}
+
+#[test]
+fn akp_priv_not_a_32_byte_seed_invalid_on_every_backend() {
+    assert_class("akp_seed_length", false, |c, e| {
+        matches!(e, KeyError::Invalid(m) if m.contains("member priv is") && m.ends_with("needs 32"))
+            && as_entry_says(c, e)
+    });
+}
+
+#[test]
+fn akp_members_not_base64url_invalid_on_every_backend() {
+    assert_class("akp_not_base64url", false, |c, e| {
+        matches!(e, KeyError::Invalid(m) if m.contains("not base64url")) && as_entry_says(c, e)
+    });
+}
+
+#[test]
+fn akp_private_key_whose_pub_is_not_the_seeds_refused_by_verifier_signer_and_public_key() {
+    assert_on_every_ml_dsa_backend("akp_public_mismatch");
+    for c in cases().iter().filter(|c| c.class == "akp_public_mismatch") {
+        for r in &c.runs {
+            let ops: Vec<Op> = r.ops.iter().map(|(op, _)| *op).collect();
+            assert_eq!(ops, [Op::Verifier, Op::Signer, Op::PublicKey], "{}", c.name);
+        }
+    }
+    assert_class(
+        "akp_public_mismatch",
+        false,
+        rejected(KeyRule::PublicMismatch),
+    );
+}
+
+#[test]
+fn akp_key_for_another_parameter_set_refused_on_every_backend() {
+    assert_class("akp_alg_mismatch", false, |c, e| {
+        matches!(e, KeyError::AlgorithmMismatch { alg, key_alg }
+            if *alg == c.alg && key_alg.starts_with("ML-DSA-") && key_alg != c.alg.name())
+    });
+}
+
+#[test]
+fn akp_der_forms_refused_on_every_backend() {
+    assert_class("akp_der_form", false, |c, e| {
+        matches!(e, KeyError::Invalid(_) | KeyError::UnsupportedKey(_)) && as_entry_says(c, e)
+    });
+}
+
 #[test]
 fn every_good_fixture_accepted_by_every_backend() {
     let good: Vec<&Case> = cases()
@@ -247,6 +351,15 @@ fn every_class_has_a_test() {
         "hmac_too_weak",
         "wrong_key_type",
         "wrong_curve",
+        "akp_missing_alg",
+        "akp_alg_not_ml_dsa",
+        "akp_pub_length",
+        "akp_alg_length_mismatch",
+        "akp_seed_length",
+        "akp_not_base64url",
+        "akp_public_mismatch",
+        "akp_alg_mismatch",
+        "akp_der_form",
     ];
     for e in entries() {
         assert!(

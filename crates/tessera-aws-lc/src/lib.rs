@@ -1,13 +1,17 @@
 //! Every JWS algorithm tessera knows, on [aws-lc-rs](https://docs.rs/aws-lc-rs/1) (AWS-LC):
 //! HS256/384/512, RS256/384/512, PS256/384/512, ES256, ES384, ES512 (P-521), ES256K
-//! (secp256k1, RFC 8812) and EdDSA (Ed25519).
+//! (secp256k1, RFC 8812), EdDSA (Ed25519) and ML-DSA-44/65/87 (FIPS 204, RFC 9964).
 //!
 //! aws-lc-rs mirrors ring's API, and this crate mirrors `tessera-ring`; the differences are
 //! what AWS-LC adds: P-521 and secp256k1, RSA keys of 2048 to 8192 bits for signing as well as
 //! verifying, RSA key generation (2048, 3072, 4096 or 8192 bits), derivation of an EC public
 //! point from the private scalar alone (a SEC1 or PKCS#8 file without `publicKey`), and a
-//! reusable parsed public key for every algorithm. An RSA private key needs its CRT parameters
-//! (`p`, `q`, `dp`, `dq`, `qi`) here too.
+//! reusable parsed public key for every algorithm, and ML-DSA. An RSA private key needs its
+//! CRT parameters (`p`, `q`, `dp`, `dq`, `qi`) here too.
+//!
+//! ML-DSA signing is **hedged** only ([`MlDsaSigner`]): aws-lc-rs offers no deterministic
+//! variant, so its signatures verify under every backend but differ from call to call and from
+//! the deterministic ones of `tessera-mldsa` and `tessera-fips204`.
 //!
 //! ```
 //! use tessera_aws_lc::AwsLcBackend;
@@ -36,6 +40,7 @@
 //! | RS*, PS* | `RsaKeyPair` (parsed: an AWS-LC `EVP_PKEY` with its CRT values) | `ParsedPublicKey` (parsed: an `EVP_PKEY`) |
 //! | ES256, ES384, ES512, ES256K | `EcdsaKeyPair` (parsed `EVP_PKEY`) | `ParsedPublicKey` (parsed and validated point) |
 //! | EdDSA | `Ed25519KeyPair` (parsed `EVP_PKEY`) | `ParsedPublicKey` (parsed `EVP_PKEY`) |
+//! | ML-DSA-44/65/87 | `PqdsaKeyPair` (an `EVP_PKEY` expanded from the 32-byte seed) | `ParsedPublicKey` (parsed `EVP_PKEY`) |
 //!
 //! [`ParsedPublicKey`](aws_lc_rs::signature::ParsedPublicKey) is aws-lc-rs's prepared public
 //! key: the SubjectPublicKeyInfo, SEC1 point or raw Ed25519 key is decoded and checked once,
@@ -56,7 +61,8 @@
 //!   `x`/`y` must equal it,
 //!   [`KeyRule::PublicMismatch`](tessera_codec::KeyRule::PublicMismatch) otherwise (so a
 //!   given point that is not on the curve is `PublicMismatch` for a private key: it cannot be
-//!   `d`'s), and absent ones are filled in from it.
+//!   `d`'s), and absent ones are filled in from it. An ML-DSA private key likewise: its
+//!   public key is expanded from the seed, and a given `pub` must equal it (`PublicMismatch`).
 //!
 //! At verification only: an Ed25519 public key of 32 bytes that passes the codec's rules but
 //! does not decompress to a curve point is accepted at construction (AWS-LC stores a raw
@@ -102,6 +108,7 @@ mod eddsa;
 mod family;
 #[path = "../../tessera-ring/src/hmac.rs"]
 mod hmac;
+mod mldsa;
 mod rsa;
 mod support;
 #[cfg(test)]
@@ -110,12 +117,14 @@ mod tests;
 pub use ecdsa::{EcdsaSigner, EcdsaVerifier};
 pub use eddsa::{Ed25519Signer, Ed25519Verifier};
 pub use hmac::HmacKey;
+pub use mldsa::{MlDsaSigner, MlDsaVerifier};
 pub use rsa::{RsaSigner, RsaVerifier};
 
 /// The library, under the name the modules shared with `tessera-ring` use.
 use aws_lc_rs as ring_like;
-use tessera_codec::backend::{Backend, KeySpec, Library, Signer, Verifier};
-use tessera_codec::{Algorithm, Jwk, KeyError};
+use tessera_codec::backend::ensure_supported;
+use tessera_codec::backend::{Backend, Family, KeySpec, Library, Signer, Verifier};
+use tessera_codec::{Algorithm, Jwk, KeyError, KeyMaterial};
 
 const NAME: &str = "tessera-aws-lc";
 
@@ -137,6 +146,9 @@ const ALGORITHMS: &[Algorithm] = &[
     Algorithm::ES512,
     Algorithm::ES256K,
     Algorithm::EdDSA,
+    Algorithm::MlDsa44,
+    Algorithm::MlDsa65,
+    Algorithm::MlDsa87,
 ];
 
 /// Largest RSA modulus, in bits, aws-lc-rs signs and verifies with: the codec's
@@ -163,25 +175,42 @@ impl Backend for AwsLcBackend {
         ALGORITHMS
     }
 
+    /// ML-DSA signers sign hedged (see [`MlDsaSigner`]).
     fn signer(&self, key: &Jwk, alg: Algorithm) -> Result<Box<dyn Signer>, KeyError> {
+        if alg.family() == Family::MlDsa {
+            ensure_supported(self, alg)?;
+            return Ok(Box::new(MlDsaSigner::from_jwk(key, alg)?));
+        }
         family::signer(key, alg)
     }
 
     fn verifier(&self, key: &Jwk, alg: Algorithm) -> Result<Box<dyn Verifier>, KeyError> {
+        if alg.family() == Family::MlDsa {
+            ensure_supported(self, alg)?;
+            return Ok(Box::new(MlDsaVerifier::from_jwk(key, alg)?));
+        }
         family::verifier(key, alg)
     }
 
     /// HMAC: a random secret of `bits` bits (default the hash output size, the minimum).
     /// RSA: a key of `bits` bits, 2048 (the default), 3072, 4096 or 8192. ECDSA and Ed25519: a
-    /// new key pair; `bits` is ignored.
+    /// new key pair; ML-DSA: a random 32-byte seed, as an AKP JWK with `pub` and `priv`; `bits`
+    /// is ignored.
     fn generate(&self, spec: KeySpec) -> Result<Jwk, KeyError> {
+        if spec.alg.family() == Family::MlDsa {
+            ensure_supported(self, spec.alg)?;
+            return mldsa::generate(spec.alg);
+        }
         family::generate(spec)
     }
 
     /// The public JWK. Of a private EC or Ed25519 key, after the codec's key rules, computed
     /// from `d`: given public members must equal it (see the crate docs), absent ones are
-    /// filled in.
+    /// filled in. Of an ML-DSA (AKP) private key, likewise computed from the seed.
     fn public_key(&self, key: &Jwk) -> Result<Jwk, KeyError> {
+        if let KeyMaterial::Akp(akp) = &key.material {
+            return mldsa::public_jwk(key, akp);
+        }
         family::public_key(key)
     }
 }

@@ -200,8 +200,10 @@ fn the_runner_catches_a_backend_that_rejects_everything() {
     }
 }
 
+/// Deterministic signers reproduce every vector byte for byte; a hedged one (aws-lc-rs) signs each
+/// message so that the group's key verifies it.
 #[test]
-fn ml_dsa_sign_vectors_reproduced_byte_for_byte() {
+fn ml_dsa_sign_vectors_reproduced_or_verified() {
     let summaries = tessera_conformance::wycheproof::ml_dsa_sign(&backends());
     assert!(!summaries.is_empty());
     for s in &summaries {

@@ -25,101 +25,42 @@
 
 #![forbid(unsafe_code)]
 
+// The backend contract, JWK constructors, setters and trait impls, shared with tessera-mldsa.
+#[path = "../../tessera-mldsa/src/shared.rs"]
+mod shared;
 mod signer;
 mod verifier;
 
 #[cfg(test)]
 #[path = "../../tessera-mldsa/src/tests.rs"]
 mod tests;
-/// The types the shared unit tests (`tessera-mldsa/src/tests.rs`) run on.
-#[cfg(test)]
-mod under_test {
+
+/// This crate's types and names, as the code shared with tessera-mldsa (`shared.rs`) and the
+/// shared unit tests (`tests.rs`) name them.
+mod own {
     pub use crate::{
         Fips204Backend as TheBackend, Fips204Signer as TheSigner, Fips204Verifier as TheVerifier,
     };
-    pub const BACKEND_NAME: &str = "tessera-fips204";
+    use tessera_codec::Library;
+    /// The backend's name, as [`Backend::name`](tessera_codec::Backend::name) gives it.
+    pub const NAME: &str = "tessera-fips204";
+    /// The library, as [`Backend::library`](tessera_codec::Backend::library) gives it.
+    pub const LIBRARY: Library = Library {
+        name: "fips204",
+        version: "0.5",
+    };
+    /// The types' names, in `Debug` output and in errors (as `"tessera-fips204 Fips204Signer"`).
+    pub const SIGNER: &str = "Fips204Signer";
+    pub const VERIFIER: &str = "Fips204Verifier";
     pub const SIGNER_TYPE: &str = "tessera-fips204 Fips204Signer";
     pub const VERIFIER_TYPE: &str = "tessera-fips204 Fips204Verifier";
+    #[cfg(test)]
+    pub const BACKEND_NAME: &str = NAME;
 }
 
 pub use signer::Fips204Signer;
 pub use verifier::Fips204Verifier;
 
-use tessera_codec::backend::ensure_supported;
-use tessera_codec::{
-    AkpKey, Algorithm, Backend, Jwk, KeyError, KeyMaterial, KeySpec, Library, ML_DSA_SEED_LEN,
-    Secret, Signer, Verifier,
-};
-use zeroize::Zeroizing;
-
-/// The backend's name, as [`Backend::name`] gives it.
-const NAME: &str = "tessera-fips204";
-
-const ALGORITHMS: &[Algorithm] = &[Algorithm::MlDsa44, Algorithm::MlDsa65, Algorithm::MlDsa87];
-
 /// The `fips204` backend.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Fips204Backend;
-
-impl Backend for Fips204Backend {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn library(&self) -> Library {
-        Library {
-            name: "fips204",
-            version: "0.5",
-        }
-    }
-
-    fn algorithms(&self) -> &'static [Algorithm] {
-        ALGORITHMS
-    }
-
-    fn signer(&self, key: &Jwk, alg: Algorithm) -> Result<Box<dyn Signer>, KeyError> {
-        ensure_supported(self, alg)?;
-        Ok(Box::new(Fips204Signer::from_jwk(key, alg)?))
-    }
-
-    fn verifier(&self, key: &Jwk, alg: Algorithm) -> Result<Box<dyn Verifier>, KeyError> {
-        ensure_supported(self, alg)?;
-        Ok(Box::new(Fips204Verifier::from_jwk(key, alg)?))
-    }
-
-    /// A random 32-byte seed from the operating system's generator, as an AKP JWK with `alg`,
-    /// `pub` and `priv`. `spec.bits` is ignored.
-    fn generate(&self, spec: KeySpec) -> Result<Jwk, KeyError> {
-        ensure_supported(self, spec.alg)?;
-        let mut seed = Zeroizing::new([0u8; ML_DSA_SEED_LEN]);
-        getrandom::fill(seed.as_mut()).map_err(|e| KeyError::Generation(e.to_string()))?;
-        let public = Fips204Signer::new(spec.alg, seed.as_ref())?.public_key();
-        Ok(Jwk::new(KeyMaterial::Akp(AkpKey {
-            alg: spec.alg,
-            public,
-            seed: Some(Secret::new(seed.to_vec())),
-        })))
-    }
-
-    /// The public JWK; for an AKP private key, `pub` is derived from the seed and, when the key
-    /// has `pub`, checked against it
-    /// ([`KeyRule::PublicMismatch`](tessera_codec::KeyRule::PublicMismatch)). Other key types
-    /// are passed to [`Jwk::to_public`].
-    fn public_key(&self, key: &Jwk) -> Result<Jwk, KeyError> {
-        let KeyMaterial::Akp(akp) = &key.material else {
-            return key.to_public();
-        };
-        let complete = Jwk {
-            kid: key.kid.clone(),
-            alg: key.alg.clone(),
-            key_use: key.key_use.clone(),
-            key_ops: key.key_ops.clone(),
-            material: KeyMaterial::Akp(AkpKey {
-                alg: akp.alg,
-                public: verifier::public_bytes(akp)?,
-                seed: None,
-            }),
-        };
-        complete.to_public()
-    }
-}

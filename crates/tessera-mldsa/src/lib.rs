@@ -7,9 +7,9 @@
 //! once (FIPS 204 Algorithm 6, `ML-DSA.KeyGen_internal`) and holds the expanded key. A private
 //! JWK's `pub`, when present, must be the public key of its seed
 //! ([`KeyRule::PublicMismatch`](tessera_codec::KeyRule::PublicMismatch)); a PKCS#8 seed without
-//! its public key has it derived ([`Backend::public_key`]). A verifier decodes the public key
+//! its public key has it derived ([`Backend::public_key`](tessera_codec::Backend::public_key)). A verifier decodes the public key
 //! once and keeps the expanded matrix `Â`, so `verify` does no key work. The codec checks the
-//! lengths and that an AKP key is used only for its own `alg` ([`Jwk::akp_for`]).
+//! lengths and that an AKP key is used only for its own `alg` ([`Jwk::akp_for`](tessera_codec::Jwk::akp_for)).
 //!
 //! # Signing
 //!
@@ -38,100 +38,40 @@
 
 #![forbid(unsafe_code)]
 
+// The backend contract, JWK constructors, setters and trait impls, shared with tessera-fips204.
+mod shared;
 mod signer;
 mod verifier;
 
 #[cfg(test)]
 mod tests;
-/// The types the shared unit tests (`tessera-mldsa/src/tests.rs`) run on.
-#[cfg(test)]
-mod under_test {
+
+/// This crate's types and names, as the code shared with tessera-fips204 (`shared.rs`) and the
+/// shared unit tests (`tests.rs`) name them.
+mod own {
     pub use crate::{
         MlDsaBackend as TheBackend, MlDsaSigner as TheSigner, MlDsaVerifier as TheVerifier,
     };
-    pub const BACKEND_NAME: &str = "tessera-mldsa";
+    use tessera_codec::Library;
+    /// The backend's name, as [`Backend::name`](tessera_codec::Backend::name) gives it.
+    pub const NAME: &str = "tessera-mldsa";
+    /// The library, as [`Backend::library`](tessera_codec::Backend::library) gives it.
+    pub const LIBRARY: Library = Library {
+        name: "RustCrypto ml-dsa",
+        version: "0.1",
+    };
+    /// The types' names, in `Debug` output and in errors (as `"tessera-mldsa MlDsaSigner"`).
+    pub const SIGNER: &str = "MlDsaSigner";
+    pub const VERIFIER: &str = "MlDsaVerifier";
     pub const SIGNER_TYPE: &str = "tessera-mldsa MlDsaSigner";
     pub const VERIFIER_TYPE: &str = "tessera-mldsa MlDsaVerifier";
+    #[cfg(test)]
+    pub const BACKEND_NAME: &str = NAME;
 }
 
 pub use signer::MlDsaSigner;
 pub use verifier::MlDsaVerifier;
 
-use tessera_codec::backend::ensure_supported;
-use tessera_codec::{
-    AkpKey, Algorithm, Backend, Jwk, KeyError, KeyMaterial, KeySpec, Library, ML_DSA_SEED_LEN,
-    Secret, Signer, Verifier,
-};
-use zeroize::Zeroizing;
-
-/// The backend's name, as [`Backend::name`] gives it.
-const NAME: &str = "tessera-mldsa";
-
-const ALGORITHMS: &[Algorithm] = &[Algorithm::MlDsa44, Algorithm::MlDsa65, Algorithm::MlDsa87];
-
 /// The RustCrypto `ml-dsa` backend.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct MlDsaBackend;
-
-impl Backend for MlDsaBackend {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn library(&self) -> Library {
-        Library {
-            name: "RustCrypto ml-dsa",
-            version: "0.1",
-        }
-    }
-
-    fn algorithms(&self) -> &'static [Algorithm] {
-        ALGORITHMS
-    }
-
-    fn signer(&self, key: &Jwk, alg: Algorithm) -> Result<Box<dyn Signer>, KeyError> {
-        ensure_supported(self, alg)?;
-        Ok(Box::new(MlDsaSigner::from_jwk(key, alg)?))
-    }
-
-    fn verifier(&self, key: &Jwk, alg: Algorithm) -> Result<Box<dyn Verifier>, KeyError> {
-        ensure_supported(self, alg)?;
-        Ok(Box::new(MlDsaVerifier::from_jwk(key, alg)?))
-    }
-
-    /// A random 32-byte seed from the operating system's generator, as an AKP JWK with `alg`,
-    /// `pub` and `priv`. `spec.bits` is ignored.
-    fn generate(&self, spec: KeySpec) -> Result<Jwk, KeyError> {
-        ensure_supported(self, spec.alg)?;
-        let mut seed = Zeroizing::new([0u8; ML_DSA_SEED_LEN]);
-        getrandom::fill(seed.as_mut()).map_err(|e| KeyError::Generation(e.to_string()))?;
-        let public = MlDsaSigner::new(spec.alg, seed.as_ref())?.public_key();
-        Ok(Jwk::new(KeyMaterial::Akp(AkpKey {
-            alg: spec.alg,
-            public,
-            seed: Some(Secret::new(seed.to_vec())),
-        })))
-    }
-
-    /// The public JWK; for an AKP private key, `pub` is derived from the seed (a PKCS#8 seed
-    /// has no public key beside it) and, when the key has `pub`, checked against it
-    /// ([`KeyRule::PublicMismatch`](tessera_codec::KeyRule::PublicMismatch)). Other key types
-    /// are passed to [`Jwk::to_public`].
-    fn public_key(&self, key: &Jwk) -> Result<Jwk, KeyError> {
-        let KeyMaterial::Akp(akp) = &key.material else {
-            return key.to_public();
-        };
-        let complete = Jwk {
-            kid: key.kid.clone(),
-            alg: key.alg.clone(),
-            key_use: key.key_use.clone(),
-            key_ops: key.key_ops.clone(),
-            material: KeyMaterial::Akp(AkpKey {
-                alg: akp.alg,
-                public: verifier::public_bytes(akp)?,
-                seed: None,
-            }),
-        };
-        complete.to_public()
-    }
-}

@@ -1,11 +1,9 @@
 // Unit tests: this module is declared under #[cfg(test)] only.
 //! Unit tests of an ML-DSA backend: the RFC 9964 Appendix A examples, key rules, signing modes.
 //! Shared by tessera-mldsa and tessera-fips204 (compiled into both with `#[path]`); each crate
-//! names its types and its error strings in its own `under_test` module.
+//! names its types and its error strings in its own `own` module.
 
-use crate::under_test::{
-    BACKEND_NAME, SIGNER_TYPE, TheBackend, TheSigner, TheVerifier, VERIFIER_TYPE,
-};
+use crate::own::{BACKEND_NAME, SIGNER_TYPE, TheBackend, TheSigner, TheVerifier, VERIFIER_TYPE};
 use tessera_codec::{
     AkpKey, Algorithm, Backend, Clock, Encoder, Jwk, KeyError, KeyMaterial, KeyRule, KeySpec,
     KeyUse, SignatureError, Signer, Validation, Verifier, b64, verify, verify_jws,

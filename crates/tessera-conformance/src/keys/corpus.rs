@@ -14,6 +14,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("rsa.json", include_str!("../../vectors/keys/rsa.json")),
     ("oct.json", include_str!("../../vectors/keys/oct.json")),
     ("type.json", include_str!("../../vectors/keys/type.json")),
+    ("akp.json", include_str!("../../vectors/keys/akp.json")),
 ];
 
 /// Where a key must be refused.
@@ -66,6 +67,9 @@ pub struct Entry {
     pub rule: String,
     /// The exact error, as [`super::error_name`] writes it (`Rejected(Rule)` or a variant name).
     pub expected: String,
+    /// Where given, text the error's message must contain (for variants with a message, such as
+    /// `Invalid`, it says which member or rule was refused).
+    pub detail: Option<String>,
     /// Where it must be refused.
     pub refused: Stage,
     /// The standard that states the rule.
@@ -106,6 +110,8 @@ struct RawEntry {
     pkcs8: Option<String>,
     rule: String,
     expected: String,
+    #[serde(default)]
+    detail: Option<String>,
     refused: Stage,
     source: String,
     tokens: Vec<String>,
@@ -150,6 +156,7 @@ impl RawEntry {
             key,
             rule: self.rule,
             expected: self.expected,
+            detail: self.detail,
             refused: self.refused,
             source: self.source,
             tokens: self.tokens,

@@ -216,10 +216,19 @@ fn ops_for(key: &Jwk) -> Vec<Op> {
     ops
 }
 
+/// Whether `e` is the error `entry` names: its variant (and rule), and its `detail` when given.
+pub fn is_expected(entry: &Entry, e: &KeyError) -> bool {
+    error_name(e) == entry.expected
+        && entry
+            .detail
+            .as_ref()
+            .is_none_or(|d| e.to_string().contains(d.as_str()))
+}
+
 /// Whether `outcome` of `op` is what `entry` requires.
 fn meets(entry: &Entry, op: Op, outcome: &Outcome) -> bool {
     match outcome {
-        Outcome::Refused(e) => error_name(e) == entry.expected,
+        Outcome::Refused(e) => is_expected(entry, e),
         Outcome::Built {
             accepted: 0,
             tokens,
@@ -278,8 +287,12 @@ fn run_entry(entry: &Entry, backends: &[&'static dyn Backend]) -> Case {
                 Stage::Construction => "at construction",
                 Stage::Verify => "at construction, or every token refused",
             };
+            let detail = entry
+                .detail
+                .as_ref()
+                .map_or_else(String::new, |d| format!(" (\"{d}\")"));
             let m = format!(
-                "{}, expected {} {stage}",
+                "{}, expected {}{detail} {stage}",
                 problems.join("; "),
                 entry.expected
             );

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the key-acceptance corpus (ed25519.json, ec.json, rsa.json, oct.json, type.json).
+"""Writes the key-acceptance corpus (ed25519.json, ec.json, rsa.json, oct.json, type.json, akp.json).
 
-Run once from this directory with Python 3 and `cryptography` (any recent version); the output is
+Run once from this directory with Python 3 and `cryptography` (48 or later for akp.json, whose ML-DSA
+is OpenSSL's); `python3 generate.py akp.json` writes only the files named. The output is
 checked in and the Rust suites never run this script. Keys marked "other" are generated afresh on
 each run, so a rerun changes those entries (and their tokens) but no rule they test. The curve
 arithmetic below is only what the corpus needs; every derived value is checked here before it is
@@ -14,6 +15,7 @@ import hmac
 import json
 import math
 import os
+import sys
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -602,18 +604,271 @@ def type_corpus():
     return entries
 
 
+# ---------------------------------------------------------------- AKP (ML-DSA, RFC 9964)
+
+MLDSA = {
+    # alg: (fixture, cryptography class, OID, public key length, expanded private key length)
+    "ML-DSA-44": ("ml-dsa-44.pem", "MLDSA44PrivateKey", "0609608648016503040311", 1312, 2560),
+    "ML-DSA-65": ("ml-dsa-65.pem", "MLDSA65PrivateKey", "0609608648016503040312", 1952, 4032),
+    "ML-DSA-87": ("ml-dsa-87.pem", "MLDSA87PrivateKey", "0609608648016503040313", 2592, 4896),
+}
+# The "other" keys of the public-mismatch entries: fixed seeds, so a rerun keeps the keys (the
+# signatures change: OpenSSL signs ML-DSA hedged).
+OTHER_SEED = bytes((0xA5 + 3 * j) % 256 for j in range(32))
+
+
+def akp_key(alg, seed):
+    from cryptography.hazmat.primitives.asymmetric import mldsa
+    return getattr(mldsa, MLDSA[alg][1]).from_seed_bytes(seed)
+
+
+def akp_pub(key):
+    return key.public_key().public_bytes_raw()
+
+
+def akp_jwk(alg, pub=None, priv=None, with_alg=True):
+    jwk = {"kty": "AKP"}
+    if with_alg:
+        jwk["alg"] = alg
+    if pub is not None:
+        jwk["pub"] = pub if isinstance(pub, str) else b64(pub)
+    if priv is not None:
+        jwk["priv"] = priv if isinstance(priv, str) else b64(priv)
+    return jwk
+
+
+def akp_sign(key, alg):
+    """A token with header `alg` signed by `key` (ML-DSA, empty context, hedged), checked here."""
+    sig = key.sign(signing_input(alg))
+    key.public_key().verify(sig, signing_input(alg))
+    return token(alg, sig)
+
+
+def akp_spki(alg, pub, params=b""):
+    return seq(seq(bytes.fromhex(MLDSA[alg][2]), params), bits(pub))
+
+
+def akp_pkcs8(alg, private_key, pub=None):
+    """RFC 9881 §6: privateKey holds the ML-DSA-PrivateKey CHOICE (seed: [0] IMPLICIT OCTET STRING,
+    expandedKey: OCTET STRING); with `pub`, a OneAsymmetricKey v2 with [1] publicKey."""
+    version = der_int(1 if pub is not None else 0)
+    body = version + seq(bytes.fromhex(MLDSA[alg][2])) + der(0x04, private_key)
+    if pub is not None:
+        body += der(0x81, b"\x00" + pub)
+    return der(0x30, body)
+
+
+def akp_corpus():
+    keys = {}
+    for alg, (fixture, _, _, pub_len, _) in MLDSA.items():
+        k = load(fixture)
+        assert type(k).__name__ == MLDSA[alg][1], fixture
+        assert len(akp_pub(k)) == pub_len
+        keys[alg] = k
+    seed = {a: k.private_bytes_raw() for a, k in keys.items()}
+    pub = {a: akp_pub(k) for a, k in keys.items()}
+    good = {a: akp_sign(k, a) for a, k in keys.items()}
+    public = {a: akp_jwk(a, pub[a]) for a in MLDSA}
+    src = "RFC 9964 §3 (AKP: alg required, pub the FIPS 204 public key, priv the 32-byte seed)"
+    entries = []
+
+    def entry(name, cls, alg, expected, rule, tokens, jwk=None, spki=None, pkcs8=None,
+              detail=None, controls=None, source=src):
+        e = {"name": name, "class": cls, "alg": alg}
+        if jwk is not None:
+            e["jwk"] = jwk
+        elif spki is not None:
+            e["spki"] = b64(spki)
+        else:
+            e["pkcs8"] = b64(pkcs8)
+        e.update(rule=rule, expected=expected)
+        if detail is not None:
+            e["detail"] = detail
+        e.update(refused="construction", source=source, tokens=tokens)
+        if controls:
+            e["controls"] = controls
+        entries.append(e)
+
+    def fixture_control(alg):
+        return [{"jwk": public[alg], "verifies": [0]}]
+
+    # alg is required for AKP.
+    entry("ml_dsa_44_public_without_alg", "akp_missing_alg", "ML-DSA-44", "Invalid",
+          "AKP public key without alg (the parameter set is part of the key)", [good["ML-DSA-44"]],
+          jwk=akp_jwk("ML-DSA-44", pub["ML-DSA-44"], with_alg=False), detail="alg is missing",
+          controls=fixture_control("ML-DSA-44"))
+    entry("ml_dsa_65_private_without_alg", "akp_missing_alg", "ML-DSA-65", "Invalid",
+          "AKP private key without alg", [good["ML-DSA-65"]],
+          jwk=akp_jwk("ML-DSA-65", pub["ML-DSA-65"], seed["ML-DSA-65"], with_alg=False),
+          detail="alg is missing", controls=fixture_control("ML-DSA-65"))
+    # alg names no ML-DSA parameter set.
+    for name, alg_member in [("akp_alg_es256", "ES256"), ("akp_alg_unregistered", "ML-DSA-128"),
+                             ("akp_alg_lowercase", "ml-dsa-44"), ("akp_alg_hash_ml_dsa", "HashML-DSA-44")]:
+        jwk = {"kty": "AKP", "alg": alg_member, "pub": b64(pub["ML-DSA-44"])}
+        entry(name, "akp_alg_not_ml_dsa", "ML-DSA-44", "UnsupportedKey",
+              f"AKP key whose alg is {alg_member}, not a registered ML-DSA name (names are "
+              "case-sensitive; HashML-DSA is not registered for JOSE)",
+              [good["ML-DSA-44"]], jwk=jwk, detail="AKP key for", controls=fixture_control("ML-DSA-44"),
+              source="RFC 9964 §2 (ML-DSA-44, ML-DSA-65, ML-DSA-87), §3")
+    # pub of the wrong length.
+    p44, p87 = pub["ML-DSA-44"], pub["ML-DSA-87"]
+    for name, alg, value, rule in [
+        ("ml_dsa_44_pub_short", "ML-DSA-44", p44[:-1], "pub one byte short (1311 bytes)"),
+        ("ml_dsa_44_pub_long", "ML-DSA-44", p44 + b"\x00",
+         "pub with one byte appended (1313): a library that reads the first 1312 accepts the token"),
+        ("ml_dsa_87_pub_empty", "ML-DSA-87", b"", "pub empty"),
+    ]:
+        entry(name, "akp_pub_length", alg, "Invalid", rule, [good[alg]], jwk=akp_jwk(alg, value),
+              detail="member pub is", controls=fixture_control(alg),
+              source="RFC 9964 §3; FIPS 204 Table 2 (public keys of 1312, 1952, 2592 bytes)")
+    entry("ml_dsa_65_private_pub_empty", "akp_pub_length", "ML-DSA-65", "Invalid",
+          "private key with an empty pub (pub is required in AKP JWKs, private ones too)",
+          [good["ML-DSA-65"]], jwk=akp_jwk("ML-DSA-65", b"", seed["ML-DSA-65"]),
+          detail="member pub is", controls=fixture_control("ML-DSA-65"))
+    entry("ml_dsa_44_private_without_pub", "akp_pub_length", "ML-DSA-44", "Invalid",
+          "private key without pub (pub is required in AKP JWKs, private ones too)",
+          [good["ML-DSA-44"]], jwk=akp_jwk("ML-DSA-44", None, seed["ML-DSA-44"]),
+          detail="member pub is missing", controls=fixture_control("ML-DSA-44"))
+    # alg and the key length disagree: a library that picks the parameter set from the length of
+    # pub verifies an ML-DSA-44 signature under an ML-DSA-65 header.
+    for name, alg, other in [("ml_dsa_65_alg_with_44_pub", "ML-DSA-65", "ML-DSA-44"),
+                             ("ml_dsa_44_alg_with_87_pub", "ML-DSA-44", "ML-DSA-87")]:
+        entry(name, "akp_alg_length_mismatch", alg, "Invalid",
+              f"alg {alg} with the {len(pub[other])}-byte pub of an {other} key; the token is an "
+              f"{other} signature under an {alg} header", [akp_sign(keys[other], alg)],
+              jwk=akp_jwk(alg, pub[other]), detail="member pub is")
+    # priv not the 32-byte seed.
+    for name, alg, value, rule in [
+        ("ml_dsa_44_seed_31_bytes", "ML-DSA-44", seed["ML-DSA-44"][:31], "priv of 31 bytes"),
+        ("ml_dsa_65_seed_33_bytes", "ML-DSA-65", seed["ML-DSA-65"] + b"\x00", "priv of 33 bytes"),
+        ("ml_dsa_87_seed_empty", "ML-DSA-87", b"", "priv empty"),
+        ("ml_dsa_44_priv_expanded_length", "ML-DSA-44", bytes(2560),
+         "priv of 2560 bytes, the length of an expanded ML-DSA-44 private key (the form of pre-RFC "
+         "drafts; JOSE keys are seeds); zeros, since only its length is read"),
+        ("ml_dsa_87_priv_expanded_length", "ML-DSA-87", bytes(4896),
+         "priv of 4896 bytes, the length of an expanded ML-DSA-87 private key; zeros"),
+    ]:
+        entry(name, "akp_seed_length", alg, "Invalid", rule, [good[alg]],
+              jwk=akp_jwk(alg, pub[alg], value), detail="member priv is",
+              controls=fixture_control(alg), source="RFC 9964 §3 (priv: the 32-byte seed xi); FIPS 204 §3.6.3")
+    # Members that are not base64url without padding.
+    p44s = b64(p44)
+    assert "-" in p44s or "_" in p44s
+    for name, jwk, rule in [
+        ("ml_dsa_44_pub_standard_base64", akp_jwk("ML-DSA-44", p44s.replace("-", "+").replace("_", "/")),
+         "pub in the standard base64 alphabet (+ and /)"),
+        ("ml_dsa_44_pub_padded", akp_jwk("ML-DSA-44", p44s + "=" * (-len(p44s) % 4)),
+         "pub with = padding"),
+        ("ml_dsa_44_priv_padded", akp_jwk("ML-DSA-44", p44, b64(seed["ML-DSA-44"]) + "="),
+         "priv with = padding"),
+        ("ml_dsa_44_priv_non_canonical", akp_jwk("ML-DSA-44", p44, b64(seed["ML-DSA-44"])[:-1] + "B"),
+         "priv whose last character sets bits past the 32 bytes (non-canonical base64url)"),
+    ]:
+        entry(name, "akp_not_base64url", "ML-DSA-44", "Invalid", rule, [good["ML-DSA-44"]], jwk=jwk,
+              detail="not base64url", controls=fixture_control("ML-DSA-44"),
+              source="RFC 7515 §2 and RFC 7518 §2 (base64url without padding); RFC 4648 §3.5 (canonical)")
+    # priv and pub of different keys: every backend must expand the seed and compare.
+    other = {a: akp_key(a, OTHER_SEED) for a in MLDSA}
+    for alg in MLDSA:
+        o = other[alg]
+        entry(f"{alg.lower().replace('-', '_')}_public_mismatch", "akp_public_mismatch", alg,
+              "Rejected(PublicMismatch)",
+              "private key (the fixture seed) whose pub is another key's; token 0 is the other key's "
+              "(accepted by a verifier that trusts pub), token 1 the fixture's (by one that uses the seed)",
+              [akp_sign(o, alg), good[alg]], jwk=akp_jwk(alg, akp_pub(o), seed[alg]),
+              controls=[{"jwk": akp_jwk(alg, akp_pub(o)), "verifies": [0]},
+                        {"jwk": public[alg], "verifies": [1]}],
+              source="FIPS 204 Algorithm 6 (pk is a function of the seed); NIST SP 800-89 §5.3.1")
+    flipped = bytearray(p44)
+    flipped[-1] ^= 1
+    entry("ml_dsa_44_public_mismatch_one_bit", "akp_public_mismatch", "ML-DSA-44",
+          "Rejected(PublicMismatch)", "private key whose pub is its own with the last bit flipped",
+          [good["ML-DSA-44"]], jwk=akp_jwk("ML-DSA-44", bytes(flipped), seed["ML-DSA-44"]),
+          controls=fixture_control("ML-DSA-44"),
+          source="FIPS 204 Algorithm 6 (pk is a function of the seed)")
+    o65 = other["ML-DSA-65"]
+    entry("ml_dsa_65_public_mismatch_pkcs8", "akp_public_mismatch", "ML-DSA-65",
+          "Rejected(PublicMismatch)",
+          "PKCS#8 v2 seed form whose [1] publicKey is another key's",
+          [akp_sign(o65, "ML-DSA-65"), good["ML-DSA-65"]],
+          pkcs8=akp_pkcs8("ML-DSA-65", der(0x80, seed["ML-DSA-65"]), akp_pub(o65)),
+          controls=[{"jwk": akp_jwk("ML-DSA-65", akp_pub(o65)), "verifies": [0]},
+                    {"jwk": public["ML-DSA-65"], "verifies": [1]}],
+          source="RFC 9881 §6; RFC 5958 §2 (publicKey); FIPS 204 Algorithm 6")
+    # The key is for another parameter set than the one asked for.
+    entry("ml_dsa_44_key_for_ml_dsa_65", "akp_alg_mismatch", "ML-DSA-65", "AlgorithmMismatch",
+          "an ML-DSA-44 public key offered for ML-DSA-65; the token is an ML-DSA-44 signature under "
+          "an ML-DSA-65 header", [akp_sign(keys["ML-DSA-44"], "ML-DSA-65")], jwk=public["ML-DSA-44"],
+          source="RFC 9964 §3 (an AKP key is for its alg only); RFC 8725 §3.1")
+    entry("ml_dsa_87_key_for_ml_dsa_44", "akp_alg_mismatch", "ML-DSA-44", "AlgorithmMismatch",
+          "an ML-DSA-87 public key offered for ML-DSA-44; the token is an ML-DSA-87 signature under "
+          "an ML-DSA-44 header", [akp_sign(keys["ML-DSA-87"], "ML-DSA-44")], jwk=public["ML-DSA-87"],
+          source="RFC 9964 §3 (an AKP key is for its alg only); RFC 8725 §3.1")
+    # Keys of another type, both ways.
+    type_src = "RFC 8725 §3.1 (use each key with one algorithm); RFC 9964 §3"
+    p256 = load("p256.pem")
+    n = p256.public_key().public_numbers()
+    p256_jwk = {"kty": "EC", "crv": "P-256", "x": b64(be(n.x, 32)), "y": b64(be(n.y, 32))}
+    ed = load("ed25519.pem")
+    ed_x = ed.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    entry("ml_dsa_44_with_p256_key", "wrong_key_type", "ML-DSA-44", "WrongKeyType",
+          "a P-256 key for ML-DSA-44; the token is an ES256 signature under an ML-DSA-44 header",
+          [ec_sign(p256, CURVES[0], "ML-DSA-44", hashes.SHA256())], jwk=p256_jwk, source=type_src)
+    entry("ml_dsa_65_with_ed25519_key", "wrong_key_type", "ML-DSA-65", "WrongKeyType",
+          "an Ed25519 key for ML-DSA-65; the token is an Ed25519 signature under an ML-DSA-65 header",
+          [token("ML-DSA-65", ed.sign(signing_input("ML-DSA-65")))],
+          jwk={"kty": "OKP", "crv": "Ed25519", "x": b64(ed_x)}, source=type_src)
+    entry("eddsa_with_ml_dsa_44_key", "wrong_key_type", "EdDSA", "WrongKeyType",
+          "an ML-DSA-44 key for EdDSA; the token is an ML-DSA-44 signature under an EdDSA header",
+          [akp_sign(keys["ML-DSA-44"], "EdDSA")], jwk=public["ML-DSA-44"], source=type_src)
+    entry("es256_with_ml_dsa_65_key", "wrong_key_type", "ES256", "WrongKeyType",
+          "an ML-DSA-65 key for ES256; the token is an ML-DSA-65 signature under an ES256 header",
+          [akp_sign(keys["ML-DSA-65"], "ES256")], jwk=public["ML-DSA-65"], source=type_src)
+    # DER forms (RFC 9881): lengths, parameters, the expanded-only private key.
+    der_src = "RFC 9881 §4 (SPKI: parameters absent, the raw public key), §6 (PKCS#8 seed form)"
+    entry("ml_dsa_44_spki_short", "akp_der_form", "ML-DSA-44", "Invalid",
+          "SPKI whose public key is 1311 bytes", [good["ML-DSA-44"]], spki=akp_spki("ML-DSA-44", p44[:-1]),
+          detail="public key is 1311 bytes", controls=fixture_control("ML-DSA-44"), source=der_src)
+    entry("ml_dsa_65_spki_null_parameters", "akp_der_form", "ML-DSA-65", "Invalid",
+          "SPKI with NULL parameters (RFC 9881: absent)", [good["ML-DSA-65"]],
+          spki=akp_spki("ML-DSA-65", pub["ML-DSA-65"], b"\x05\x00"), detail="has parameters",
+          controls=fixture_control("ML-DSA-65"), source=der_src)
+    entry("ml_dsa_87_pkcs8_seed_31_bytes", "akp_der_form", "ML-DSA-87", "Invalid",
+          "PKCS#8 seed form with a 31-byte seed", [good["ML-DSA-87"]],
+          pkcs8=akp_pkcs8("ML-DSA-87", der(0x80, seed["ML-DSA-87"][:31])), detail="seed is 31 bytes",
+          controls=fixture_control("ML-DSA-87"), source=der_src)
+    entry("ml_dsa_44_pkcs8_expanded_only", "akp_der_form", "ML-DSA-44", "UnsupportedKey",
+          "PKCS#8 holding only an expanded private key (OCTET STRING of 2560 bytes, zeros: only its "
+          "form is read): JOSE keys are seeds, and a seed cannot be recovered from it",
+          [good["ML-DSA-44"]], pkcs8=akp_pkcs8("ML-DSA-44", der(0x04, bytes(2560))),
+          detail="expanded form only", controls=fixture_control("ML-DSA-44"), source=der_src)
+    return entries
+
+
 def write(name, description, entries):
     with open(os.path.join(HERE, name), "w") as f:
         json.dump({"description": description, "entries": entries}, f, indent=2, ensure_ascii=False)
         f.write("\n")
 
 
+FILES = {
+    "ed25519.json": ("Ed25519 public keys every backend must refuse: small order, non-canonical, "
+                     "not on the curve, and private keys whose x is not their own", ed25519_corpus),
+    "ec.json": ("EC keys every backend must refuse: coordinates not below p, points off the curve, "
+                "private scalars outside [1, n - 1], and private keys whose x, y are not their own",
+                ec_corpus),
+    "rsa.json": ("RSA public keys every backend must refuse: exponent and modulus rules, size limits",
+                 rsa_corpus),
+    "oct.json": ("HMAC secrets shorter than the hash", oct_corpus),
+    "type.json": ("Keys of the wrong type or curve for the algorithm", type_corpus),
+    "akp.json": ("ML-DSA (AKP, RFC 9964) keys every backend must refuse: alg missing or not ML-DSA, "
+                 "pub and priv of the wrong length or encoding, pub not the seed's, another parameter "
+                 "set or key type, and their DER forms", akp_corpus),
+}
+
+
 if __name__ == "__main__":
-    write("ed25519.json", "Ed25519 public keys every backend must refuse: small order, non-canonical, "
-          "not on the curve, and private keys whose x is not their own", ed25519_corpus())
-    write("ec.json", "EC keys every backend must refuse: coordinates not below p, points off the curve, "
-          "private scalars outside [1, n - 1], and private keys whose x, y are not their own", ec_corpus())
-    write("rsa.json", "RSA public keys every backend must refuse: exponent and modulus rules, size limits",
-          rsa_corpus())
-    write("oct.json", "HMAC secrets shorter than the hash", oct_corpus())
-    write("type.json", "Keys of the wrong type or curve for the algorithm", type_corpus())
+    for name in sys.argv[1:] or FILES:
+        description, make = FILES[name]
+        write(name, description, make())
+
