@@ -21,10 +21,10 @@ fn metadata_names_the_issuer_and_its_jwks() {
 async fn both_well_known_documents_are_served() {
     let dir = std::env::temp_dir().join(format!("tessera-discovery-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let mut settings = Settings::new(dir.join("db.sqlite"), dir.join("keys"));
+    let mut settings = Settings::new(dir.join("db.sqlite"));
     settings.password_params = argon2::Params::new(8, 1, 1, None).unwrap();
     settings.issuer = "http://issuer.test".into();
-    let app = crate::routes::router(App::open(settings, false).unwrap());
+    let app = crate::routes::router(App::open(settings, false).await.unwrap());
     for path in [
         "/.well-known/openid-configuration",
         "/.well-known/oauth-authorization-server",

@@ -1,0 +1,64 @@
+// Unit tests: this module is declared under #[cfg(test)] only.
+use super::*;
+use crate::crypt::Kek;
+
+const OVERLAP: Duration = Duration::from_secs(900);
+
+fn kek() -> Kek {
+    Kek::from_bytes(&[7; 32]).unwrap()
+}
+
+#[test]
+fn states_follow_from_creation_and_activation_times() {
+    let k = kek();
+    let t = 10_000_000_000;
+    // a active since t, b created at t+1000 and pending until t+66000.
+    let a = new_key(Some(&k), t, t).unwrap();
+    let b = new_key(Some(&k), t + 1000, t + 66_000).unwrap();
+    let records = vec![b.clone(), a.clone()];
+    let states = |set: &KeySet| set.info().iter().map(|i| i.state).collect::<Vec<_>>();
+
+    // Pending: both published, a signs.
+    let set = build(&records, Some(&k), t + 2000, OVERLAP).unwrap();
+    assert_eq!(set.kid(), a.kid);
+    assert_eq!(set.kids(), vec![a.kid.clone(), b.kid.clone()]);
+    assert_eq!(states(&set), vec![KeyState::Active, KeyState::Pending]);
+    assert!(!set.jwks().contains("\"d\""));
+
+    // Activated: b signs, a still published for the overlap.
+    let set = build(&records, Some(&k), t + 66_000, OVERLAP).unwrap();
+    assert_eq!(set.kid(), b.kid);
+    assert_eq!(states(&set), vec![KeyState::Superseded, KeyState::Active]);
+    assert_eq!(set.verifiers().unwrap().len(), 2);
+
+    // Past the overlap: a retired, not published.
+    let set = build(&records, Some(&k), t + 66_000 + 900_000, OVERLAP).unwrap();
+    assert_eq!(set.kids(), vec![b.kid.clone()]);
+    assert_eq!(states(&set), vec![KeyState::Retired, KeyState::Active]);
+}
+
+#[test]
+fn a_sealed_key_needs_its_key_encryption_key() {
+    let k = kek();
+    let a = new_key(Some(&k), 0, 0).unwrap();
+    assert_eq!(a.private_jwk.kek_id.as_deref(), Some(k.id()));
+    assert!(!String::from_utf8_lossy(&a.private_jwk.value).contains("\"d\""));
+    let e = build(&[a.clone()], None, 1, OVERLAP).unwrap_err();
+    assert!(e.to_string().contains("is not set"), "{e}");
+    let other = Kek::from_bytes(&[8; 32]).unwrap();
+    let e = build(&[a.clone()], Some(&other), 1, OVERLAP).unwrap_err();
+    assert!(e.to_string().contains("not with the configured key"), "{e}");
+    // Moved to another row (kid): the associated data no longer matches.
+    let mut moved = a;
+    moved.kid = "another".into();
+    let e = build(&[moved], Some(&k), 1, OVERLAP).unwrap_err();
+    assert!(e.to_string().contains("fails authentication"), "{e}");
+}
+
+#[test]
+fn no_active_key_is_an_error() {
+    let k = kek();
+    let a = new_key(Some(&k), 0, 5000).unwrap();
+    let e = build(&[a], Some(&k), 10, OVERLAP).unwrap_err();
+    assert_eq!(e.to_string(), "no signing key is active yet");
+}
