@@ -158,6 +158,8 @@ KID2=$(json_str new_kid)
 ACTIVATES_IN=$(json_num activates_in_ms)
 [ -n "$KID2" ] && [ "$KID2" != "$KID1" ] || fail "rotate: no new kid: $BODY"
 [ "$(json_str signing_kid)" = "$KID1" ] || fail "rotate: the new key signs at once: $BODY"
+# Other instances publish it at their next poll.
+[ "$STACK_INSTANCES" -gt 1 ] && sleep "$(awk -v poll="${TESSERA_KEY_POLL:-5}" 'BEGIN { print poll + 0.3 }')"
 req GET /.well-known/jwks.json
 grep -q "\"kid\":\"$KID1\"" <<<"$BODY" && grep -q "\"kid\":\"$KID2\"" <<<"$BODY" \
   || fail "jwks after rotation does not list both keys: $BODY"

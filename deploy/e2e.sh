@@ -20,7 +20,7 @@ PROFILE=${TESSERA_E2E_PROFILE:-debug}
 DEMO_PASSWORD='e2e demo pässword'
 ADMIN_PASSWORD='e2e-admin-password'
 
-# A rotated key signs 2 s after it is published (JWKS max-age 1 s + one 1 s poll), not 65 s.
+# A rotated key signs 3 s after its creation (JWKS max-age 1 s + two 1 s polls), not 70 s.
 export TESSERA_JWKS_MAX_AGE=1 TESSERA_KEY_POLL=1
 # shellcheck source=deploy/stack.sh
 . deploy/stack.sh

@@ -32,7 +32,7 @@ fi
 RS_BIN="${CARGO_TARGET_DIR:-target}/$PROFILE/examples/resource-server"
 [ -x "$RS_BIN" ] || { echo "$0: $RS_BIN not found" >&2; exit 1; }
 
-# A rotated key signs 2 s after it is published (JWKS max-age 1 s + one 1 s poll), not 65 s.
+# A rotated key signs 3 s after its creation (JWKS max-age 1 s + two 1 s polls), not 70 s.
 export TESSERA_JWKS_MAX_AGE=1 TESSERA_KEY_POLL=1
 # shellcheck source=deploy/stack.sh
 . deploy/stack.sh

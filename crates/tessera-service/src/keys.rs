@@ -6,9 +6,10 @@
 //! computes the same states from the same rows:
 //!
 //! - **pending**: created, not yet active: published in the JWKS, signs nothing. Rotation sets
-//!   the activation time to the JWKS cache lifetime (`Cache-Control: max-age`) plus the poll
-//!   interval after creation, so every instance has published the key, and every cache that
-//!   honours `max-age` has refetched, before any instance signs with it.
+//!   the activation time to the JWKS cache lifetime (`Cache-Control: max-age`) plus two poll
+//!   intervals after creation: every instance publishes the key within one poll, so it has been
+//!   published for at least the cache lifetime, and every cache that honours `max-age` has
+//!   refetched, before any instance signs with it.
 //! - **active**: the newest key whose activation time has passed: it signs.
 //! - **superseded**: a newer key became active less than the overlap ago (access-token lifetime +
 //!   leeway + poll interval: an instance may sign with it up to one poll after its successor's
@@ -116,7 +117,7 @@ impl KeySet {
 /// Timing of rotation.
 #[derive(Clone, Copy, Debug)]
 pub struct KeyTiming {
-    /// From creation to activation: at least the JWKS cache lifetime plus the poll interval.
+    /// From creation to activation: the JWKS cache lifetime plus two poll intervals.
     pub publish_delay: Duration,
     /// How long a superseded key stays published: the access-token lifetime, leeway and the poll interval.
     pub overlap: Duration,

@@ -90,12 +90,14 @@ impl FromRef<AppState> for BearerAuth {
 }
 
 impl Settings {
-    /// The rotation timing: a new key is published for the JWKS cache lifetime plus one poll
-    /// interval before it signs; a superseded key stays published for the access-token lifetime,
-    /// the leeway and one poll interval (an instance may still sign with it until its next poll).
+    /// The rotation timing: a new key signs the JWKS cache lifetime plus two poll intervals after
+    /// its creation (every instance publishes it within one poll, the second is a margin), so
+    /// each instance has published it for longer than the cache lifetime before any signs; a
+    /// superseded key stays published for the access-token lifetime, the leeway and one poll
+    /// interval (an instance may still sign with it until its next poll).
     pub fn key_timing(&self) -> KeyTiming {
         KeyTiming {
-            publish_delay: self.jwks_max_age + self.key_poll,
+            publish_delay: self.jwks_max_age + self.key_poll * 2,
             overlap: self.access_ttl + self.leeway + self.key_poll,
         }
     }
