@@ -71,7 +71,9 @@ pub struct Kek {
 
 impl fmt::Debug for Kek {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Kek").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("Kek")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -194,3 +196,7 @@ pub fn open(kek: Option<&Kek>, aad: &str, sealed: &Sealed) -> Result<Vec<u8>, Cr
         )
         .map_err(|_| CryptError::Corrupt)
 }
+
+#[cfg(test)]
+#[path = "crypt_tests.rs"]
+mod tests;

@@ -165,7 +165,12 @@ fn private_jwk(kek: Option<&Kek>, record: &KeyRecord) -> Result<Jwk, BoxError> {
         .map_err(|e| format!("signing key {}: {e}", record.kid))?;
     let mut jwk = Jwk::from_json(&json).map_err(|e| format!("signing key {}: {e}", record.kid))?;
     if record.alg != ALG.name() || !jwk.is_private() || jwk.algorithm() != Some(ALG) {
-        return Err(format!("signing key {}: not a private {} key", record.kid, ALG.name()).into());
+        return Err(format!(
+            "signing key {}: not a private {} key",
+            record.kid,
+            ALG.name()
+        )
+        .into());
     }
     jwk.kid = Some(record.kid.clone());
     Ok(jwk)
@@ -180,7 +185,11 @@ pub fn build(
 ) -> Result<KeySet, BoxError> {
     let mut records: Vec<&KeyRecord> = records.iter().collect();
     records.sort_by(|a, b| {
-        (a.activate_at_ms, a.created_at_ms, &a.kid).cmp(&(b.activate_at_ms, b.created_at_ms, &b.kid))
+        (a.activate_at_ms, a.created_at_ms, &a.kid).cmp(&(
+            b.activate_at_ms,
+            b.created_at_ms,
+            &b.kid,
+        ))
     });
     let active = records
         .iter()
@@ -253,7 +262,12 @@ impl KeyRing {
         if inserted {
             tracing::info!(kid = %first.kid, "created the first signing key");
         }
-        let set = build(&store.db.keys().await?, store.kek.as_ref(), now_ms(), timing.overlap)?;
+        let set = build(
+            &store.db.keys().await?,
+            store.kek.as_ref(),
+            now_ms(),
+            timing.overlap,
+        )?;
         Ok(KeyRing {
             timing,
             current: RwLock::new(Arc::new(set)),
@@ -297,7 +311,12 @@ impl KeyRing {
     /// Reads the keys again and recomputes their states.
     pub async fn reload(&self, store: &Store) -> Result<Arc<KeySet>, BoxError> {
         let records = store.db.keys().await?;
-        let set = Arc::new(build(&records, store.kek.as_ref(), now_ms(), self.timing.overlap)?);
+        let set = Arc::new(build(
+            &records,
+            store.kek.as_ref(),
+            now_ms(),
+            self.timing.overlap,
+        )?);
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = set.clone();
         Ok(set)
     }

@@ -43,10 +43,10 @@ fn a_sealed_key_needs_its_key_encryption_key() {
     let a = new_key(Some(&k), 0, 0).unwrap();
     assert_eq!(a.private_jwk.kek_id.as_deref(), Some(k.id()));
     assert!(!String::from_utf8_lossy(&a.private_jwk.value).contains("\"d\""));
-    let e = build(&[a.clone()], None, 1, OVERLAP).unwrap_err();
+    let e = build(std::slice::from_ref(&a), None, 1, OVERLAP).unwrap_err();
     assert!(e.to_string().contains("is not set"), "{e}");
     let other = Kek::from_bytes(&[8; 32]).unwrap();
-    let e = build(&[a.clone()], Some(&other), 1, OVERLAP).unwrap_err();
+    let e = build(std::slice::from_ref(&a), Some(&other), 1, OVERLAP).unwrap_err();
     assert!(e.to_string().contains("not with the configured key"), "{e}");
     // Moved to another row (kid): the associated data no longer matches.
     let mut moved = a;

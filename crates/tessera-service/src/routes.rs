@@ -298,10 +298,14 @@ async fn logout(
     body: Result<Json<RefreshRequest>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     let Json(r) = body.map_err(|e| ApiError::bad_body(&e))?;
-    if r.refresh_token.len() <= 256 {
-        if s.0.store.revoke(&r.refresh_token, now()).await.map_err(internal)? {
-            tracing::info!("session revoked (logout)");
-        }
+    if r.refresh_token.len() <= 256
+        && s.0
+            .store
+            .revoke(&r.refresh_token, now())
+            .await
+            .map_err(internal)?
+    {
+        tracing::info!("session revoked (logout)");
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -350,7 +354,10 @@ async fn rotate(
     State(s): State<AppState>,
     Scoped(claims, _): Scoped<Admin, AccessClaims>,
 ) -> Result<Json<RotateResponse>, ApiError> {
-    let (pending, keys) = s.0.rotate_keys().await.map_err(|e| ApiError::internal(&e))?;
+    let (pending, keys) =
+        s.0.rotate_keys()
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
     tracing::info!(sub = %claims.sub, kid = %pending.kid, "key rotation requested by admin");
     Ok(Json(RotateResponse {
         signing_kid: keys.kid().to_owned(),

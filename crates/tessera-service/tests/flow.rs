@@ -362,7 +362,11 @@ async fn restart_keeps_users_and_keys_and_can_rotate() {
     drop(state);
     // The key rotated then is sealed: without the key-encryption key it cannot be read.
     let e = App::open(settings(&dir), false).await.unwrap_err();
-    assert!(e.to_string().contains("TESSERA_KEY_ENCRYPTION_KEY is not set"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("TESSERA_KEY_ENCRYPTION_KEY is not set"),
+        "{e}"
+    );
     // A malformed key-encryption key is refused.
     with_kek.key_encryption_key = Some("short".into());
     let e = App::open(with_kek, false).await.unwrap_err();

@@ -3,7 +3,11 @@
 //! and counts these tests as one of its checks). Each case gets two stores on the same data (two
 //! SQLite connections to one file; two PostgreSQL pools on one fresh schema), as two instances
 //! would have. Time is passed explicitly, so nothing sleeps.
-#![allow(clippy::unwrap_used, reason = "tests fail loudly on purpose")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests fail loudly on purpose"
+)]
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,7 +26,11 @@ const GRACE: Duration = Duration::from_secs(5);
 
 fn unique() -> String {
     static N: AtomicUsize = AtomicUsize::new(0);
-    format!("{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst))
+    format!(
+        "{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 /// A temp dir removed on drop.
@@ -117,18 +125,39 @@ fn successor(r: &Refresh) -> String {
 
 async fn users_are_seeded_once_and_passwords_checked(db: Db) {
     let (a, b) = stores(&db).await;
-    assert_eq!(db.a.user_count().await.unwrap(), 1, "seeded once for two stores");
-    let user = a.check_password("demo", "demo-password").await.unwrap().unwrap();
-    assert_eq!((user.username.as_str(), user.scope.as_str()), ("demo", "profile"));
+    assert_eq!(
+        db.a.user_count().await.unwrap(),
+        1,
+        "seeded once for two stores"
+    );
+    let user = a
+        .check_password("demo", "demo-password")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (user.username.as_str(), user.scope.as_str()),
+        ("demo", "profile")
+    );
     assert_eq!(b.check_password("demo", "wrong").await.unwrap(), None);
-    assert_eq!(b.check_password("nobody", "demo-password").await.unwrap(), None);
+    assert_eq!(
+        b.check_password("nobody", "demo-password").await.unwrap(),
+        None
+    );
     let again = NewUser {
         username: "demo".into(),
         password_hash: "x".into(),
         scope: "admin".into(),
     };
-    assert_eq!(db.b.insert_users(&[again]).await.unwrap(), 0, "a taken name is not replaced");
-    assert_eq!(a.check_password("demo", "demo-password").await.unwrap(), Some(user));
+    assert_eq!(
+        db.b.insert_users(&[again]).await.unwrap(),
+        0,
+        "a taken name is not replaced"
+    );
+    assert_eq!(
+        a.check_password("demo", "demo-password").await.unwrap(),
+        Some(user)
+    );
 }
 
 async fn rotation_retry_and_reuse(db: Db) {
@@ -148,11 +177,19 @@ async fn rotation_retry_and_reuse(db: Db) {
     let r3 = successor(&b.rotate_refresh(&r2, T + 5, TTL, GRACE).await.unwrap());
     assert_eq!(
         a.rotate_refresh(&r1, T + 5, TTL, GRACE).await.unwrap(),
-        Refresh::Reused { username: "demo".into() }
+        Refresh::Reused {
+            username: "demo".into()
+        }
     );
-    assert_eq!(b.rotate_refresh(&r3, T + 6, TTL, GRACE).await.unwrap(), Refresh::Invalid);
+    assert_eq!(
+        b.rotate_refresh(&r3, T + 6, TTL, GRACE).await.unwrap(),
+        Refresh::Invalid
+    );
     let stats = db.a.stats(T + 7).await.unwrap();
-    assert_eq!((stats.active_refresh_tokens, stats.revoked_families), (0, 1));
+    assert_eq!(
+        (stats.active_refresh_tokens, stats.revoked_families),
+        (0, 1)
+    );
 }
 
 async fn reuse_after_the_window_revokes_the_family(db: Db) {
@@ -162,15 +199,22 @@ async fn reuse_after_the_window_revokes_the_family(db: Db) {
     let r2 = successor(&a.rotate_refresh(&r1, T, TTL, GRACE).await.unwrap());
     assert_eq!(
         b.rotate_refresh(&r1, T + 5, TTL, GRACE).await.unwrap(),
-        Refresh::Reused { username: "demo".into() }
+        Refresh::Reused {
+            username: "demo".into()
+        }
     );
-    assert_eq!(a.rotate_refresh(&r2, T + 6, TTL, GRACE).await.unwrap(), Refresh::Invalid);
+    assert_eq!(
+        a.rotate_refresh(&r2, T + 6, TTL, GRACE).await.unwrap(),
+        Refresh::Invalid
+    );
     // No grace at all: the very same second is already reuse.
     let r1 = a.issue_refresh(id, T, TTL, SESSION).await.unwrap();
     a.rotate_refresh(&r1, T, TTL, Duration::ZERO).await.unwrap();
     assert_eq!(
         b.rotate_refresh(&r1, T, TTL, Duration::ZERO).await.unwrap(),
-        Refresh::Reused { username: "demo".into() }
+        Refresh::Reused {
+            username: "demo".into()
+        }
     );
 }
 
@@ -183,13 +227,24 @@ async fn a_used_token_that_expired_is_still_reuse(db: Db) {
     // r1 expired at T+60; presented at T+100 it is reuse, not merely invalid.
     assert_eq!(
         b.rotate_refresh(&r1, T + 100, short, GRACE).await.unwrap(),
-        Refresh::Reused { username: "demo".into() }
+        Refresh::Reused {
+            username: "demo".into()
+        }
     );
-    assert_eq!(a.rotate_refresh(&r2, T + 101, short, GRACE).await.unwrap(), Refresh::Invalid);
+    assert_eq!(
+        a.rotate_refresh(&r2, T + 101, short, GRACE).await.unwrap(),
+        Refresh::Invalid
+    );
     // An unused expired token is only invalid, and revokes nothing.
     let r1 = a.issue_refresh(id, T, short, SESSION).await.unwrap();
-    assert_eq!(b.rotate_refresh(&r1, T + 60, short, GRACE).await.unwrap(), Refresh::Invalid);
-    assert_eq!(b.rotate_refresh("unknown", T, short, GRACE).await.unwrap(), Refresh::Invalid);
+    assert_eq!(
+        b.rotate_refresh(&r1, T + 60, short, GRACE).await.unwrap(),
+        Refresh::Invalid
+    );
+    assert_eq!(
+        b.rotate_refresh("unknown", T, short, GRACE).await.unwrap(),
+        Refresh::Invalid
+    );
 }
 
 async fn sessions_end_at_their_absolute_lifetime(db: Db) {
@@ -201,7 +256,10 @@ async fn sessions_end_at_their_absolute_lifetime(db: Db) {
         token = successor(&a.rotate_refresh(&token, t, TTL, GRACE).await.unwrap());
     }
     // Each successor's life is capped by the session's end, T+100.
-    assert_eq!(a.rotate_refresh(&token, T + 100, TTL, GRACE).await.unwrap(), Refresh::Invalid);
+    assert_eq!(
+        a.rotate_refresh(&token, T + 100, TTL, GRACE).await.unwrap(),
+        Refresh::Invalid
+    );
 }
 
 async fn logout_revokes_the_family(db: Db) {
@@ -211,7 +269,10 @@ async fn logout_revokes_the_family(db: Db) {
     let r2 = successor(&a.rotate_refresh(&r1, T, TTL, GRACE).await.unwrap());
     assert!(b.revoke(&r1, T + 1).await.unwrap());
     assert!(!b.revoke("unknown", T + 1).await.unwrap());
-    assert_eq!(a.rotate_refresh(&r2, T + 2, TTL, GRACE).await.unwrap(), Refresh::Invalid);
+    assert_eq!(
+        a.rotate_refresh(&r2, T + 2, TTL, GRACE).await.unwrap(),
+        Refresh::Invalid
+    );
 }
 
 async fn concurrent_exchanges_make_one_successor(db: Db) {
@@ -283,38 +344,55 @@ fn key(kek: &Kek, kid: &str, created: i64, activate: i64) -> KeyRecord {
 async fn keys_first_and_one_pending_rotation_at_a_time(db: Db) {
     let kek = Kek::from_bytes(&[3; 32]).unwrap();
     let first = key(&kek, "k1", 1000, 1000);
-    let (got, inserted) = db.a.insert_key(first.clone(), KeyInsert::First).await.unwrap();
+    let (got, inserted) =
+        db.a.insert_key(first.clone(), KeyInsert::First)
+            .await
+            .unwrap();
     assert!(inserted);
     assert_eq!(got, first);
-    let (got, inserted) = db
-        .b
-        .insert_key(key(&kek, "k0", 1001, 1001), KeyInsert::First)
-        .await
-        .unwrap();
+    let (got, inserted) =
+        db.b.insert_key(key(&kek, "k0", 1001, 1001), KeyInsert::First)
+            .await
+            .unwrap();
     assert!(!inserted, "the other instance keeps the first key");
     assert_eq!(got, first);
     let pending = key(&kek, "k2", 2000, 62_000);
-    let (got, inserted) = db
-        .a
-        .insert_key(pending.clone(), KeyInsert::Rotate { now_ms: 2000 })
-        .await
-        .unwrap();
+    let (got, inserted) =
+        db.a.insert_key(pending.clone(), KeyInsert::Rotate { now_ms: 2000 })
+            .await
+            .unwrap();
     assert!(inserted);
     assert_eq!(got, pending);
-    let (got, inserted) = db
-        .b
-        .insert_key(key(&kek, "k3", 3000, 63_000), KeyInsert::Rotate { now_ms: 3000 })
+    let (got, inserted) =
+        db.b.insert_key(
+            key(&kek, "k3", 3000, 63_000),
+            KeyInsert::Rotate { now_ms: 3000 },
+        )
         .await
         .unwrap();
-    assert!(!inserted, "a rotation while a key is pending keeps that key");
+    assert!(
+        !inserted,
+        "a rotation while a key is pending keeps that key"
+    );
     assert_eq!(got, pending);
-    let (_, inserted) = db
-        .b
-        .insert_key(key(&kek, "k3", 62_000, 122_000), KeyInsert::Rotate { now_ms: 62_000 })
+    let (_, inserted) =
+        db.b.insert_key(
+            key(&kek, "k3", 62_000, 122_000),
+            KeyInsert::Rotate { now_ms: 62_000 },
+        )
         .await
         .unwrap();
-    assert!(inserted, "once the pending key is active, rotation inserts again");
-    let mut kids: Vec<String> = db.b.keys().await.unwrap().into_iter().map(|k| k.kid).collect();
+    assert!(
+        inserted,
+        "once the pending key is active, rotation inserts again"
+    );
+    let mut kids: Vec<String> =
+        db.b.keys()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|k| k.kid)
+            .collect();
     kids.sort();
     assert_eq!(kids, ["k1", "k2", "k3"]);
     let stored = db.a.keys().await.unwrap();

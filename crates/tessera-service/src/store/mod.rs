@@ -156,9 +156,7 @@ pub fn classify(state: &TokenState, now: i64, grace: i64) -> Verdict {
         // Used: a benign retry only within the window (`grace` seconds; 0: none) and while the
         // successor is untouched.
         // An expired used token is still reuse.
-        Some(used) if now.saturating_sub(used) < grace && state.successor_unused => {
-            Verdict::Retry
-        }
+        Some(used) if now.saturating_sub(used) < grace && state.successor_unused => Verdict::Retry,
         Some(_) => Verdict::Reuse,
         None => Verdict::Invalid, // unused yet not claimed: expired
     }
@@ -455,11 +453,19 @@ fn secs(d: Duration) -> i64 {
 
 /// Opens the storage named by the settings: PostgreSQL when `database_url` is set (migrations
 /// applied), else the SQLite file.
-pub async fn open_backend(settings: &crate::config::Settings) -> Result<Arc<dyn Storage>, BoxError> {
+pub async fn open_backend(
+    settings: &crate::config::Settings,
+) -> Result<Arc<dyn Storage>, BoxError> {
     match &settings.database_url {
         Some(url) => Ok(Arc::new(
             postgres::PgStore::connect(url, settings.pool_size).await?,
         )),
-        None => Ok(Arc::new(sqlite::SqliteStore::open(&settings.database).await?)),
+        None => Ok(Arc::new(
+            sqlite::SqliteStore::open(&settings.database).await?,
+        )),
     }
 }
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;

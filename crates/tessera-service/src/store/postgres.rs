@@ -23,7 +23,10 @@ use std::time::Duration;
 use tokio_postgres::{NoTls, Row};
 
 /// The migrations, applied in order inside one transaction; `schema_migrations` records them.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../migrations/postgres/0001_initial.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[(
+    1,
+    include_str!("../../migrations/postgres/0001_initial.sql"),
+)];
 
 /// Advisory lock ids (arbitrary, constant).
 const MIGRATION_LOCK: i64 = 0x7465_7373_0001;
@@ -197,7 +200,14 @@ impl PgStore {
                 "INSERT INTO refresh_tokens
                    (token_hash, family, user_id, created_at, expires_at, session_expires_at)
                  VALUES ($1, $2, $3, $4, $5, $6)",
-                &[&successor, &family, &user_id, &x.now, &expires, &session_end],
+                &[
+                    &successor,
+                    &family,
+                    &user_id,
+                    &x.now,
+                    &expires,
+                    &session_end,
+                ],
             )
             .await
             .map_err(pg_err)?;
@@ -252,7 +262,11 @@ impl PgStore {
         })
     }
 
-    async fn do_insert_key(&self, key: KeyRecord, mode: KeyInsert) -> StoreResult<(KeyRecord, bool)> {
+    async fn do_insert_key(
+        &self,
+        key: KeyRecord,
+        mode: KeyInsert,
+    ) -> StoreResult<(KeyRecord, bool)> {
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(pg_err)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&KEY_LOCK])
@@ -285,7 +299,9 @@ impl PgStore {
             return Ok((key_row(&row).map_err(pg_err)?, false));
         }
         tx.execute(
-            &format!("INSERT INTO signing_keys ({KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+            &format!(
+                "INSERT INTO signing_keys ({KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            ),
             &[
                 &key.kid,
                 &key.alg,

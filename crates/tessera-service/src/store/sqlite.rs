@@ -198,7 +198,13 @@ impl Storage for SqliteStore {
                        AND expires_at > ?1
                      RETURNING family, user_id, session_expires_at",
                     params![x.now, x.token_hash],
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)),
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, i64>(1)?,
+                            r.get::<_, i64>(2)?,
+                        ))
+                    },
                 )
                 .optional()?;
             if let Some((family, user_id, session_end)) = claimed {
@@ -335,7 +341,9 @@ impl Storage for SqliteStore {
                 return Ok((k, false));
             }
             tx.execute(
-                &format!("INSERT INTO signing_keys ({KEY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                &format!(
+                    "INSERT INTO signing_keys ({KEY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                ),
                 params![
                     key.kid,
                     key.alg,
