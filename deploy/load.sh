@@ -60,6 +60,7 @@ login() { # login: one login as demo; prints "<access token> <refresh token>"
   curl -fsS -m 10 -H 'Content-Type: application/json' \
     --data-binary "{\"username\":\"demo\",\"password\":\"$DEMO_PASSWORD\"}" "$BASE/login" \
     | sed -n 's/.*"access_token":"\([^"]*\)".*"refresh_token":"\([^"]*\)".*/\1 \2/p'
+  echo   # the body ends without a newline, and so would sed's output
 }
 read -r TOKEN _ < <(login)
 [ -n "$TOKEN" ] || fail "login failed"
