@@ -19,6 +19,8 @@
 #      verification and the JWKS keep working, and every instance recovers by itself once it is
 #      back; refresh storms (120 concurrent refreshes of one token across the instances, then 120
 #      concurrent reuses): exactly one successor, no deadlock, nothing lost;
+#      then a rolling restart with --alg ML-DSA-87 and a rotation: a 6.6 KB bearer token passes
+#      nginx's header buffers;
 #   4. the storage contract tests against this PostgreSQL server (cargo test with
 #      TESSERA_TEST_DATABASE_URL; one check).
 # Prints "ok - ..." per check and "N passed, M failed" (the first failure ends the run, exit 1).
@@ -37,6 +39,7 @@ LOAD_SECONDS=6
 export TESSERA_JWKS_MAX_AGE=3 TESSERA_KEY_POLL=1 TESSERA_REFRESH_GRACE=3
 STACK_INSTANCES=${CLUSTER_INSTANCES:-3}
 STACK_DB=postgres
+STACK_FEATURES=mldsa   # for the ML-DSA-87 phase (--alg)
 # All clients here share 127.0.0.1, so nginx's per-address rate limit on /login and /refresh
 # (10/s) would turn the load phase into 429s: raised for this test only.
 STACK_NGINX_SED='s|rate=10r/s|rate=100000r/s|'
@@ -261,6 +264,26 @@ refresh_on 2 "$REFRESH"; expect 401 "the newest token after the reuse storm"
 ok "reuse storm: $STORM concurrent reuses of the used token in $STORM_MS ms -> all 401, the family revoked, no deadlock"
 LOCKS=$(pg_psql "SELECT count(*) FROM pg_locks WHERE NOT granted")
 [ "$LOCKS" = 0 ] || fail "$LOCKS lock requests still waiting in PostgreSQL"
+
+# --- 3d. a rolling restart to ML-DSA-87 keys: big tokens through nginx ---------------------------
+login_on 0 demo "$DEMO_PASSWORD"; EDDSA_ACCESS=$ACCESS
+export TESSERA_ALG=ML-DSA-87
+for i in $(seq 0 "$LAST"); do
+  kill -TERM "${SERVICE_PIDS[$i]}"; wait "${SERVICE_PIDS[$i]}" || fail "instance $((i + 1)) exited badly on SIGTERM"
+  start_instance "$i"; wait_instance "$i"
+done
+login_on 0 admin "$ADMIN_PASSWORD"; ADMIN=$ACCESS
+on 0 POST /admin/rotate "Bearer $ADMIN"; expect 200 "POST /admin/rotate to ML-DSA-87"
+activation_wait "$(json_num activates_in_ms)"
+req POST /login "" "$(login_body demo "$DEMO_PASSWORD")"; expect 200 "login after the ML-DSA-87 rotation"
+BIG=$(json_str access_token)
+h=${BIG%%.*}; h=$(tr '_-' '/+' <<<"$h"); while [ $(( ${#h} % 4 )) -ne 0 ]; do h="$h="; done
+grep -q '"alg":"ML-DSA-87"' <<<"$(base64 -d <<<"$h")" || fail "the token after the rotation is not ML-DSA-87"
+req GET /me "Bearer $BIG"; expect 200 "GET /me through nginx with an ML-DSA-87 token"
+req GET /me "Bearer $EDDSA_ACCESS"; expect 200 "GET /me with the EdDSA token of before"
+TOO_BIG=$(head -c 9000 /dev/zero | tr '\0' 'A')
+req GET /me "Bearer $TOO_BIG"; expect 400 "a 9000-byte bearer token (over nginx's 8 KiB header line)"
+ok "rolling restart with --alg ML-DSA-87, rotation: a ${#BIG}-byte ML-DSA-87 token passes nginx (large_client_header_buffers 4 8k) -> GET /me 200; EdDSA tokens of before still 200; a 9000-byte one -> 400 from nginx"
 
 # --- 4. the storage contract tests against this server -----------------------------------------
 "$PSQL" -X -q -h 127.0.0.1 -p "$PG_PORT" -U tessera -d postgres -c 'CREATE DATABASE contract' \

@@ -6,6 +6,7 @@
 #
 # In:  PROFILE (release|debug), DEMO_PASSWORD, ADMIN_PASSWORD, and optionally
 #      STACK_INSTANCES (default 1), STACK_DB (sqlite, the default, or postgres),
+#      STACK_FEATURES (cargo features of tessera-service, e.g. mldsa),
 #      STACK_LOG (the service's log filter), STACK_EXTRA_TOOLS (more commands required),
 #      STACK_NGINX_SED (extra sed expressions applied to the rendered nginx.conf), and any
 #      TESSERA_* variable the instances should see (e.g. TESSERA_REFRESH_GRACE).
@@ -26,12 +27,11 @@ if [ -z "$NGINX" ]; then
   NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 fi
 
-echo "--- building tessera-service ($PROFILE)"
-if [ "$PROFILE" = release ]; then
-  cargo build --release -p tessera-service
-else
-  cargo build -p tessera-service
-fi
+echo "--- building tessera-service ($PROFILE${STACK_FEATURES:+, features $STACK_FEATURES})"
+build_args=(-p tessera-service)
+[ "$PROFILE" = release ] && build_args+=(--release)
+[ -n "${STACK_FEATURES:-}" ] && build_args+=(--features "$STACK_FEATURES")
+cargo build "${build_args[@]}"
 BIN="${CARGO_TARGET_DIR:-target}/$PROFILE/tessera-service"
 [ -x "$BIN" ] || { echo "$0: $BIN not found" >&2; exit 1; }
 

@@ -73,6 +73,10 @@ pub struct Options {
     #[arg(long, env = "TESSERA_KEY_POLL", default_value_t = 5,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub key_poll: u32,
+    /// Algorithm of new signing keys: EdDSA, or ML-DSA-44/65/87 (built with `--features mldsa`).
+    /// Existing keys keep theirs: a change takes effect with the next rotation.
+    #[arg(long, env = "TESSERA_ALG", default_value = "EdDSA")]
+    pub alg: tessera::Algorithm,
     /// Log filter, e.g. `info` or `tessera_service=debug,info`.
     #[arg(long, env = "TESSERA_LOG", default_value = "info")]
     pub log: String,
@@ -121,6 +125,8 @@ pub struct Settings {
     pub pool_size: usize,
     /// The key-encryption key (`TESSERA_KEY_ENCRYPTION_KEY`), as given.
     pub key_encryption_key: Option<String>,
+    /// Algorithm of new signing keys.
+    pub alg: tessera::Algorithm,
     /// `iss`.
     pub issuer: String,
     /// `aud`.
@@ -169,6 +175,7 @@ impl Settings {
             key_encryption_key: std::env::var(crate::crypt::KEK_ENV)
                 .ok()
                 .filter(|v| !v.is_empty()),
+            alg: o.alg,
             issuer: o.issuer.clone(),
             audience: o.audience.clone(),
             access_ttl: Duration::from_secs(o.access_ttl.into()),
@@ -201,6 +208,7 @@ impl Settings {
             database_url: None,
             pool_size: 16,
             key_encryption_key: None,
+            alg: crate::keys::DEFAULT_ALG,
             issuer: "http://127.0.0.1:8080".into(),
             audience: "tessera-api".into(),
             realm: "tessera".into(),

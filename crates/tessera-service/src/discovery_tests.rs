@@ -9,7 +9,11 @@ use tower::ServiceExt;
 
 #[test]
 fn metadata_names_the_issuer_and_its_jwks() {
-    let m = metadata("https://auth.example.com/");
+    let m = metadata("https://auth.example.com/", &["EdDSA"]);
+    assert_eq!(
+        m["id_token_signing_alg_values_supported"],
+        serde_json::json!(["EdDSA"])
+    );
     assert_eq!(m["issuer"], "https://auth.example.com/");
     assert_eq!(
         m["jwks_uri"],
@@ -39,6 +43,10 @@ async fn both_well_known_documents_are_served() {
         let doc: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(doc["issuer"], "http://issuer.test");
         assert_eq!(doc["jwks_uri"], "http://issuer.test/.well-known/jwks.json");
+        assert_eq!(
+            doc["id_token_signing_alg_values_supported"],
+            serde_json::json!(["EdDSA"])
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -28,8 +28,37 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tessera::{Algorithm, Encoder, Jwk, JwkSet, KeySpec, Signer, VerifierSet};
 
-/// The algorithm of every key.
-pub const ALG: Algorithm = Algorithm::EdDSA;
+/// The algorithm of new keys unless `--alg` says otherwise. Each key keeps the algorithm it was
+/// made with (stored in its row), so a change of `--alg` takes effect through a rotation.
+pub const DEFAULT_ALG: Algorithm = Algorithm::EdDSA;
+
+/// The algorithms `--alg` accepts: EdDSA, and ML-DSA when the facade's `mldsa` feature is built in
+/// (this crate's `mldsa` feature).
+pub const ALGORITHMS: &[Algorithm] = &[
+    Algorithm::EdDSA,
+    Algorithm::MlDsa44,
+    Algorithm::MlDsa65,
+    Algorithm::MlDsa87,
+];
+
+/// Whether new keys can be made and used with `alg` in this build.
+pub fn supported(alg: Algorithm) -> Result<(), BoxError> {
+    if !ALGORITHMS.contains(&alg) {
+        return Err(format!(
+            "--alg {}: not a signing algorithm of this service",
+            alg.name()
+        )
+        .into());
+    }
+    if tessera::default_backend(alg).is_none() {
+        return Err(format!(
+            "--alg {}: no backend in this build (build tessera-service with --features mldsa)",
+            alg.name()
+        )
+        .into());
+    }
+    Ok(())
+}
 /// The `typ` of access tokens (RFC 9068 §2.1).
 pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
 
@@ -65,7 +94,8 @@ pub struct KeyInfo {
 pub struct KeySet {
     encoder: Encoder<Box<dyn Signer>>,
     kid: String,
-    published: Vec<Jwk>,
+    alg: Algorithm,
+    published: Vec<(Jwk, Algorithm)>,
     jwks: String,
     info: Vec<KeyInfo>,
 }
@@ -76,13 +106,18 @@ impl KeySet {
         &self.kid
     }
 
+    /// The algorithm of the signing key.
+    pub fn alg(&self) -> Algorithm {
+        self.alg
+    }
+
     /// Signs access-token claims with the active key (`typ: at+jwt`, `kid` set).
     pub fn sign(&self, claims: &AccessClaims) -> Result<String, BoxError> {
         Ok(self.encoder.encode(claims)?)
     }
 
-    /// The public keys published, in activation order.
-    pub fn published(&self) -> &[Jwk] {
+    /// The public keys published, with their algorithms, in activation order.
+    pub fn published(&self) -> &[(Jwk, Algorithm)] {
         &self.published
     }
 
@@ -90,7 +125,7 @@ impl KeySet {
     pub fn kids(&self) -> Vec<String> {
         self.published
             .iter()
-            .filter_map(|k| k.kid.clone())
+            .filter_map(|(k, _)| k.kid.clone())
             .collect()
     }
 
@@ -107,8 +142,8 @@ impl KeySet {
     /// A verifier set of the public keys, one per `kid`.
     pub fn verifiers(&self) -> Result<VerifierSet, BoxError> {
         let mut set = VerifierSet::new();
-        for k in &self.published {
-            set.insert(tessera::verifier(k, ALG)?)?;
+        for (k, alg) in &self.published {
+            set.insert(tessera::verifier(k, *alg)?)?;
         }
         Ok(set)
     }
@@ -117,6 +152,8 @@ impl KeySet {
 /// Timing of rotation.
 #[derive(Clone, Copy, Debug)]
 pub struct KeyTiming {
+    /// The algorithm of new keys.
+    pub alg: Algorithm,
     /// From creation to activation: the JWKS cache lifetime plus two poll intervals.
     pub publish_delay: Duration,
     /// How long a superseded key stays published: the access-token lifetime, leeway and the poll interval.
@@ -145,35 +182,43 @@ fn aad(kid: &str) -> String {
     format!("signing-key:{kid}")
 }
 
-/// A new private key as a record created at `now_ms`, activating at `activate_at_ms`.
-pub fn new_key(kek: Option<&Kek>, now_ms: i64, activate_at_ms: i64) -> Result<KeyRecord, BoxError> {
-    let mut jwk = tessera::generate(KeySpec::new(ALG))?;
+/// A new private `alg` key as a record created at `now_ms`, activating at `activate_at_ms`.
+pub fn new_key(
+    kek: Option<&Kek>,
+    alg: Algorithm,
+    now_ms: i64,
+    activate_at_ms: i64,
+) -> Result<KeyRecord, BoxError> {
+    let mut jwk = tessera::generate(KeySpec::new(alg))?;
     let kid = tessera::thumbprint(&jwk)?;
     jwk.kid = Some(kid.clone());
     let private_jwk = crypt::seal(kek, &aad(&kid), jwk.to_json().as_bytes())?;
     Ok(KeyRecord {
         kid,
-        alg: ALG.name().to_owned(),
+        alg: alg.name().to_owned(),
         created_at_ms: now_ms,
         activate_at_ms,
         private_jwk,
     })
 }
 
-fn private_jwk(kek: Option<&Kek>, record: &KeyRecord) -> Result<Jwk, BoxError> {
+fn private_jwk(kek: Option<&Kek>, record: &KeyRecord) -> Result<(Jwk, Algorithm), BoxError> {
     let json = crypt::open(kek, &aad(&record.kid), &record.private_jwk)
         .map_err(|e| format!("signing key {}: {e}", record.kid))?;
     let mut jwk = Jwk::from_json(&json).map_err(|e| format!("signing key {}: {e}", record.kid))?;
-    if record.alg != ALG.name() || !jwk.is_private() || jwk.algorithm() != Some(ALG) {
+    let alg = Algorithm::from_name(&record.alg)
+        .filter(|a| ALGORITHMS.contains(a))
+        .ok_or_else(|| format!("signing key {}: unknown algorithm", record.kid))?;
+    if !jwk.is_private() || jwk.algorithm() != Some(alg) {
         return Err(format!(
             "signing key {}: not a private {} key",
             record.kid,
-            ALG.name()
+            alg.name()
         )
         .into());
     }
     jwk.kid = Some(record.kid.clone());
-    Ok(jwk)
+    Ok((jwk, alg))
 }
 
 /// The key set of `records` at `now_ms` (see the module documentation for the states).
@@ -195,8 +240,6 @@ pub fn build(
         .iter()
         .rposition(|r| r.activate_at_ms <= now_ms)
         .ok_or("no signing key is active yet")?;
-    let backend = tessera::default_backend(ALG)
-        .ok_or("no backend for EdDSA (build with the ed25519 feature)")?;
     let mut published = Vec::new();
     let mut info = Vec::new();
     let mut signer = None;
@@ -223,28 +266,36 @@ pub fn build(
         if state == KeyState::Retired {
             continue;
         }
-        let jwk = private_jwk(kek, r)?;
+        let (jwk, alg) = private_jwk(kek, r)?;
+        let backend = tessera::default_backend(alg).ok_or_else(|| {
+            format!(
+                "signing key {}: no {} backend in this build (build with --features mldsa)",
+                r.kid,
+                alg.name()
+            )
+        })?;
         let mut public = backend.public_key(&jwk)?;
         public.kid = Some(r.kid.clone());
-        public.alg = Some(ALG.name().to_owned());
+        public.alg = Some(alg.name().to_owned());
         public.key_use = Some("sig".into());
-        published.push(public);
+        published.push((public, alg));
         if state == KeyState::Active {
-            signer = Some((tessera::signer(&jwk, ALG)?, r.kid.clone()));
+            signer = Some((tessera::signer(&jwk, alg)?, r.kid.clone(), alg));
         }
     }
-    let (signer, kid) = signer.ok_or("no signing key is active yet")?;
+    let (signer, kid, alg) = signer.ok_or("no signing key is active yet")?;
     let encoder = Encoder::new(signer)
         .typ(Some(ACCESS_TOKEN_TYPE))
         .kid(Some(&kid));
     let jwks = JwkSet {
-        keys: published.clone(),
+        keys: published.iter().map(|(k, _)| k.clone()).collect(),
         skipped: 0,
     }
     .to_json();
     Ok(KeySet {
         encoder,
         kid,
+        alg,
         published,
         jwks,
         info,
@@ -257,7 +308,10 @@ impl KeyRing {
         let now = now_ms();
         let (first, inserted) = store
             .db
-            .insert_key(new_key(store.kek.as_ref(), now, now)?, KeyInsert::First)
+            .insert_key(
+                new_key(store.kek.as_ref(), timing.alg, now, now)?,
+                KeyInsert::First,
+            )
             .await?;
         if inserted {
             tracing::info!(kid = %first.kid, "created the first signing key");
@@ -288,6 +342,7 @@ impl KeyRing {
         let now = now_ms();
         let record = new_key(
             store.kek.as_ref(),
+            self.timing.alg,
             now,
             now.saturating_add(ms(self.timing.publish_delay)),
         )?;

@@ -97,6 +97,7 @@ impl Settings {
     /// interval (an instance may still sign with it until its next poll).
     pub fn key_timing(&self) -> KeyTiming {
         KeyTiming {
+            alg: self.alg,
             publish_delay: self.jwks_max_age + self.key_poll * 2,
             overlap: self.access_ttl + self.leeway + self.key_poll,
         }
@@ -127,6 +128,7 @@ impl App {
             ),
             _ => {}
         }
+        keys::supported(settings.alg)?;
         let db = store::open_backend(&settings).await?;
         tracing::info!(backend = db.backend(), "database open");
         let store = Store::new(db, kek, &settings.password_params, &settings.seed_users).await?;

@@ -401,3 +401,39 @@ async fn serves_over_tcp_and_shuts_down_gracefully() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test]
+async fn ml_dsa_keys_sign_and_verify_when_built_in() {
+    let alg = tessera::Algorithm::MlDsa44;
+    let dir = TempDir::new();
+    let mut s = settings(&dir);
+    s.alg = alg;
+    if tessera::default_backend(alg).is_none() {
+        // Built without the mldsa feature: --alg ML-DSA-44 is refused at start.
+        let e = App::open(s, false).await.unwrap_err();
+        assert!(e.to_string().contains("--features mldsa"), "{e}");
+        return;
+    }
+    let state = App::open(s, false).await.unwrap();
+    let app = routes::router(state);
+    let ok = login(&app, "demo", "demo-password").await;
+    let token = s_(&ok.body["access_token"]);
+    let header = tessera::unverified::decode_without_verifying(&token, 1 << 16)
+        .unwrap()
+        .header;
+    assert_eq!(header.alg, "ML-DSA-44");
+    assert_eq!(
+        call(&app, "GET", "/me", Some(&token), None).await.status,
+        StatusCode::OK
+    );
+    let jwks = call(&app, "GET", "/.well-known/jwks.json", None, None).await;
+    assert_eq!(jwks.body["keys"][0]["kty"], "AKP");
+    assert!(
+        jwks.body["keys"][0].get("priv").is_none(),
+        "no private member published"
+    );
+}
+
+fn s_(v: &Value) -> String {
+    v.as_str().unwrap().to_owned()
+}
