@@ -101,6 +101,16 @@ pub enum Command {
     },
 }
 
+/// A secret setting: its `Debug` shows no part of it, so that logging the settings leaks nothing.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Redacted(pub String);
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Redacted(..)")
+    }
+}
+
 /// A user created when the database is new.
 #[derive(Clone, Debug)]
 pub struct SeedUser {
@@ -124,7 +134,7 @@ pub struct Settings {
     /// Most PostgreSQL connections.
     pub pool_size: usize,
     /// The key-encryption key (`TESSERA_KEY_ENCRYPTION_KEY`), as given.
-    pub key_encryption_key: Option<String>,
+    pub key_encryption_key: Option<Redacted>,
     /// Algorithm of new signing keys.
     pub alg: tessera::Algorithm,
     /// `iss`.
@@ -174,7 +184,8 @@ impl Settings {
             pool_size: o.pool_size.into(),
             key_encryption_key: std::env::var(crate::crypt::KEK_ENV)
                 .ok()
-                .filter(|v| !v.is_empty()),
+                .filter(|v| !v.is_empty())
+                .map(Redacted),
             alg: o.alg,
             issuer: o.issuer.clone(),
             audience: o.audience.clone(),

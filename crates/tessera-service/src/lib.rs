@@ -110,8 +110,8 @@ impl App {
     pub async fn open(settings: Settings, rotate_key: bool) -> Result<AppState, BoxError> {
         let kek = settings
             .key_encryption_key
-            .as_deref()
-            .map(Kek::parse)
+            .as_ref()
+            .map(|k| Kek::parse(&k.0))
             .transpose()?;
         match (&settings.database_url, &kek) {
             (Some(_), None) => {

@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tessera_service::config::Settings;
+use tessera_service::config::{Redacted, Settings};
 use tessera_service::{App, AppState, routes};
 use tower::ServiceExt;
 
@@ -356,7 +356,11 @@ async fn restart_keeps_users_and_keys_and_can_rotate() {
     drop(app);
     // Keys stored in the clear (no key-encryption key) are read with one configured too.
     let mut with_kek = settings(&dir);
-    with_kek.key_encryption_key = Some("11".repeat(32));
+    with_kek.key_encryption_key = Some(Redacted("11".repeat(32)));
+    assert!(
+        !format!("{with_kek:?}").contains("1111"),
+        "the key is not in Debug"
+    );
     let state = App::open(with_kek.clone(), true).await.unwrap();
     assert_eq!(state.0.keys.current().published().len(), 3);
     drop(state);
@@ -368,7 +372,7 @@ async fn restart_keeps_users_and_keys_and_can_rotate() {
         "{e}"
     );
     // A malformed key-encryption key is refused.
-    with_kek.key_encryption_key = Some("short".into());
+    with_kek.key_encryption_key = Some(Redacted("short".into()));
     let e = App::open(with_kek, false).await.unwrap_err();
     assert_eq!(
         e.downcast_ref::<tessera_service::crypt::CryptError>(),
