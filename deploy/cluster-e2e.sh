@@ -288,12 +288,13 @@ ok "rolling restart with --alg ML-DSA-87, rotation: a ${#BIG}-byte ML-DSA-87 tok
 # --- 4. the storage contract tests against this server -----------------------------------------
 "$PSQL" -X -q -h 127.0.0.1 -p "$PG_PORT" -U tessera -d postgres -c 'CREATE DATABASE contract' \
   || fail "CREATE DATABASE contract"
-echo "--- cargo test -p tessera-service --test store_contract (TESSERA_TEST_DATABASE_URL set)"
+# With the binary's features, so that the library built for it is reused.
+echo "--- cargo test -p tessera-service --features $STACK_FEATURES --test store_contract (TESSERA_TEST_DATABASE_URL set)"
 TESSERA_TEST_DATABASE_URL="postgres://tessera@127.0.0.1:$PG_PORT/contract" \
-  cargo test -q -p tessera-service --test store_contract -- --test-threads 4 >"$TMP/contract.txt" 2>&1 \
+  cargo test -q -p tessera-service --features "$STACK_FEATURES" --test store_contract -- --test-threads 4 >"$TMP/contract.txt" 2>&1 \
   || { cat "$TMP/contract.txt" >&2; fail "the storage contract tests failed"; }
 PG_CASES=$(TESSERA_TEST_DATABASE_URL="postgres://tessera@127.0.0.1:$PG_PORT/contract" \
-  cargo test -q -p tessera-service --test store_contract -- --list 2>/dev/null | grep -c '^postgres::.*: test$' || true)
+  cargo test -q -p tessera-service --features "$STACK_FEATURES" --test store_contract -- --list 2>/dev/null | grep -c '^postgres::.*: test$' || true)
 SCHEMAS=$("$PSQL" -X -q -A -t -h 127.0.0.1 -p "$PG_PORT" -U tessera -d contract \
   -c "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'contract_%'")
 [ "$PG_CASES" -ge 1 ] && [ "$SCHEMAS" = "$PG_CASES" ] \
