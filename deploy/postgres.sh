@@ -42,7 +42,7 @@ as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U tessera --auth=trust -E UTF8 --no-sync >
 
 pg_start() {
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/server.log" -w -t 30 \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$PG_DIR -c max_connections=100" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$PG_DIR -c max_connections=200" \
     start >/dev/null || { tail -n 20 "$PG_DIR/server.log" >&2; fail "PostgreSQL did not start"; }
 }
 pg_stop() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 30 stop >/dev/null; }
