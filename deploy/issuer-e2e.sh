@@ -32,6 +32,8 @@ fi
 RS_BIN="${CARGO_TARGET_DIR:-target}/$PROFILE/examples/resource-server"
 [ -x "$RS_BIN" ] || { echo "$0: $RS_BIN not found" >&2; exit 1; }
 
+# A rotated key signs 3 s after its creation (JWKS max-age 1 s + two 1 s polls), not 70 s.
+export TESSERA_JWKS_MAX_AGE=1 TESSERA_KEY_POLL=1
 # shellcheck source=deploy/stack.sh
 . deploy/stack.sh
 RS_PID=""
@@ -47,15 +49,13 @@ ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
 
 # --- the resource server, and nginx reloaded with a route to it -------------------------------
 RS_PORT=$(free_port)
-while [ "$RS_PORT" = "$SERVICE_PORT" ] || [ "$RS_PORT" = "$NGINX_PORT" ]; do RS_PORT=$(free_port); done
 RS_ISSUER="$BASE" RS_LISTEN="127.0.0.1:$RS_PORT" RS_ALLOW_HTTP=1 RS_COOLDOWN_MS=$COOLDOWN_MS \
   RS_MAX_LIFETIME_S=$MAX_LIFETIME_S "$RS_BIN" >"$TMP/rs.log" 2>&1 &
 RS_PID=$!
-sed -e "s|@PREFIX@|$TMP/nginx|g" -e "s|@LISTEN@|127.0.0.1:$NGINX_PORT|g" \
-    -e "s|@UPSTREAM@|127.0.0.1:$SERVICE_PORT|g" \
+render_nginx \
     -e "0,/^    server {\$/s//    upstream tessera_resource { server 127.0.0.1:$RS_PORT; keepalive 8; }\n    server {/" \
     -e "0,/^        location \/ {\$/s//        location \/rs\/ { proxy_pass http:\/\/tessera_resource; }\n        location \/ {/" \
-    deploy/nginx.conf >"$TMP/nginx/nginx.conf"
+    >"$TMP/nginx/nginx.conf"
 grep -q tessera_resource "$TMP/nginx/nginx.conf" || fail "could not add the /rs/ route to nginx.conf"
 "$NGINX" -t -q -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" \
   || fail "nginx -t refuses the config with the /rs/ route"
@@ -122,6 +122,9 @@ ok "GET /rs/me without a token -> 401 $WWW"
 login admin "$ADMIN_PASSWORD"; ADMIN=$TOKEN
 req POST /admin/rotate "Bearer $ADMIN"
 expect 200 "POST /admin/rotate"
+# The new key is published at once and signs once its activation time has passed (and the
+# instance's next 1 s poll has seen it).
+sleep "$(awk -v ms="$(json_num activates_in_ms)" 'BEGIN { printf "%.1f", ms / 1000 + 1.3 }')"
 login demo "$DEMO_PASSWORD"; T2=$TOKEN; K2=$(kid_of "$T2")
 [ "$K2" != "$K1" ] || fail "rotation did not change the kid"
 sleep $((COOLDOWN_MS / 1000)).1   # the first fetch is now at least a cooldown old

@@ -11,15 +11,16 @@ use axum::response::{IntoResponse, Response};
 /// Where the JWK Set is, relative to the issuer.
 pub const JWKS_PATH: &str = "/.well-known/jwks.json";
 
-/// The metadata document: `issuer` exactly as tokens carry it in `iss`, and `jwks_uri`.
-pub fn metadata(issuer: &str) -> serde_json::Value {
+/// The metadata document: `issuer` exactly as tokens carry it in `iss`, `jwks_uri`, and the
+/// algorithms of the published keys.
+pub fn metadata(issuer: &str, algs: &[&str]) -> serde_json::Value {
     let base = issuer.trim_end_matches('/');
     serde_json::json!({
         "issuer": issuer,
         "jwks_uri": format!("{base}{JWKS_PATH}"),
         "token_endpoint": format!("{base}/login"),
         "grant_types_supported": ["password", "refresh_token"],
-        "id_token_signing_alg_values_supported": [crate::keys::ALG.name()],
+        "id_token_signing_alg_values_supported": algs,
     })
 }
 
@@ -33,7 +34,13 @@ pub async fn configuration(State(s): State<AppState>) -> Response {
                 HeaderValue::from_static("public, max-age=3600"),
             ),
         ],
-        metadata(&s.0.settings.issuer).to_string(),
+        {
+            let keys = s.0.keys.current();
+            let mut algs: Vec<&str> = keys.published().iter().map(|(_, a)| a.name()).collect();
+            algs.sort_unstable();
+            algs.dedup();
+            metadata(&s.0.settings.issuer, &algs).to_string()
+        },
     )
         .into_response()
 }

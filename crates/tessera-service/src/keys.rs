@@ -1,30 +1,92 @@
-//! Signing keys: a directory of private Ed25519 JWK files, the newest of which signs.
+//! Signing keys, kept in the database and shared by every instance, with rotation that is safe
+//! for JWKS caches.
 //!
-//! Each file is named `<creation time in ms, 16 digits>-<kid>.jwk`, the `kid` being the key's
-//! RFC 7638 thumbprint, so the newest key is the last name in order. Rotation writes a new file;
-//! the previous key keeps being published (JWKS and the verifier set) for the access-token
-//! lifetime after its successor appeared, so the tokens it signed stay valid until they expire.
-//! Older keys stay on disk but are no longer trusted.
+//! Each key has a creation time (it is published from then on) and an activation time (it signs
+//! from then on). A key's state at a moment follows from those times alone, so every instance
+//! computes the same states from the same rows:
+//!
+//! - **pending**: created, not yet active: published in the JWKS, signs nothing. Rotation sets
+//!   the activation time to the JWKS cache lifetime (`Cache-Control: max-age`) plus two poll
+//!   intervals after creation: every instance publishes the key within one poll, so it has been
+//!   published for at least the cache lifetime, and every cache that honours `max-age` has
+//!   refetched, before any instance signs with it.
+//! - **active**: the newest key whose activation time has passed: it signs.
+//! - **superseded**: a newer key became active less than the overlap ago (access-token lifetime +
+//!   leeway + poll interval: an instance may sign with it up to one poll after its successor's
+//!   activation): still published, so its last tokens verify until they expire.
+//! - **retired**: superseded longer ago: no longer published (the row stays).
+//!
+//! Instances read the rows again every poll interval ([`KeyRing::reload`]), so they follow a
+//! rotation made by any instance without a restart. The private keys are sealed at rest
+//! ([`crate::crypt`], associated data `signing-key:<kid>`).
 
+use crate::crypt::{self, Kek};
+use crate::store::{KeyInsert, KeyRecord, Store};
 use crate::{AccessClaims, BoxError};
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use serde::Serialize;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tessera::{Algorithm, Encoder, Jwk, JwkSet, KeySpec, Signer, VerifierSet};
 
-/// The algorithm of every key.
-pub const ALG: Algorithm = Algorithm::EdDSA;
+/// The algorithm of new keys unless `--alg` says otherwise. Each key keeps the algorithm it was
+/// made with (stored in its row), so a change of `--alg` takes effect through a rotation.
+pub const DEFAULT_ALG: Algorithm = Algorithm::EdDSA;
+
+/// The algorithms `--alg` accepts: EdDSA, and ML-DSA when the facade's `mldsa` feature is built in
+/// (this crate's `mldsa` feature).
+pub const ALGORITHMS: &[Algorithm] = &[
+    Algorithm::EdDSA,
+    Algorithm::MlDsa44,
+    Algorithm::MlDsa65,
+    Algorithm::MlDsa87,
+];
+
+/// Whether new keys can be made and used with `alg` in this build.
+pub fn supported(alg: Algorithm) -> Result<(), BoxError> {
+    if !ALGORITHMS.contains(&alg) {
+        return Err(format!(
+            "--alg {}: not a signing algorithm of this service",
+            alg.name()
+        )
+        .into());
+    }
+    if tessera::default_backend(alg).is_none() {
+        return Err(format!(
+            "--alg {}: no backend in this build (build tessera-service with --features mldsa)",
+            alg.name()
+        )
+        .into());
+    }
+    Ok(())
+}
 /// The `typ` of access tokens (RFC 9068 §2.1).
 pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
 
-/// One key file.
-#[derive(Debug)]
-struct KeyFile {
-    created_ms: u64,
-    kid: String,
-    jwk: Jwk,
+/// The state of a key at one moment (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyState {
+    /// Published, not signing yet.
+    Pending,
+    /// Signing.
+    Active,
+    /// Published for the tokens it signed, not signing.
+    Superseded,
+    /// Not published.
+    Retired,
+}
+
+/// A key's public facts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KeyInfo {
+    /// The key id.
+    pub kid: String,
+    /// Its state.
+    pub state: KeyState,
+    /// Creation, ms since the epoch.
+    pub created_at_ms: i64,
+    /// Activation, ms since the epoch.
+    pub activate_at_ms: i64,
 }
 
 /// The keys in use at one moment.
@@ -32,8 +94,10 @@ struct KeyFile {
 pub struct KeySet {
     encoder: Encoder<Box<dyn Signer>>,
     kid: String,
-    published: Vec<Jwk>,
+    alg: Algorithm,
+    published: Vec<(Jwk, Algorithm)>,
     jwks: String,
+    info: Vec<KeyInfo>,
 }
 
 impl KeySet {
@@ -42,22 +106,32 @@ impl KeySet {
         &self.kid
     }
 
-    /// Signs access-token claims with the newest key (`typ: at+jwt`, `kid` set).
+    /// The algorithm of the signing key.
+    pub fn alg(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// Signs access-token claims with the active key (`typ: at+jwt`, `kid` set).
     pub fn sign(&self, claims: &AccessClaims) -> Result<String, BoxError> {
         Ok(self.encoder.encode(claims)?)
     }
 
-    /// The public keys trusted, newest last.
-    pub fn published(&self) -> &[Jwk] {
+    /// The public keys published, with their algorithms, in activation order.
+    pub fn published(&self) -> &[(Jwk, Algorithm)] {
         &self.published
     }
 
-    /// The kids of the public keys trusted, newest last.
+    /// The kids of the public keys published, in activation order.
     pub fn kids(&self) -> Vec<String> {
         self.published
             .iter()
-            .filter_map(|k| k.kid.clone())
+            .filter_map(|(k, _)| k.kid.clone())
             .collect()
+    }
+
+    /// Every key with its state, in activation order.
+    pub fn info(&self) -> &[KeyInfo] {
+        &self.info
     }
 
     /// The JWK Set document of the public keys.
@@ -68,38 +142,189 @@ impl KeySet {
     /// A verifier set of the public keys, one per `kid`.
     pub fn verifiers(&self) -> Result<VerifierSet, BoxError> {
         let mut set = VerifierSet::new();
-        for k in &self.published {
-            set.insert(tessera::verifier(k, ALG)?)?;
+        for (k, alg) in &self.published {
+            set.insert(tessera::verifier(k, *alg)?)?;
         }
         Ok(set)
     }
 }
 
-/// The key directory and the key set read from it.
+/// Timing of rotation.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyTiming {
+    /// The algorithm of new keys.
+    pub alg: Algorithm,
+    /// From creation to activation: the JWKS cache lifetime plus two poll intervals.
+    pub publish_delay: Duration,
+    /// How long a superseded key stays published: the access-token lifetime, leeway and the poll interval.
+    pub overlap: Duration,
+}
+
+/// The key set, read from the store and kept up to date.
 #[derive(Debug)]
 pub struct KeyRing {
-    dir: PathBuf,
-    /// How long a superseded key stays trusted.
-    overlap: Duration,
+    timing: KeyTiming,
     current: RwLock<Arc<KeySet>>,
-    rotating: Mutex<()>,
+}
+
+/// Ms since the epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn ms(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn aad(kid: &str) -> String {
+    format!("signing-key:{kid}")
+}
+
+/// A new private `alg` key as a record created at `now_ms`, activating at `activate_at_ms`.
+pub fn new_key(
+    kek: Option<&Kek>,
+    alg: Algorithm,
+    now_ms: i64,
+    activate_at_ms: i64,
+) -> Result<KeyRecord, BoxError> {
+    let mut jwk = tessera::generate(KeySpec::new(alg))?;
+    let kid = tessera::thumbprint(&jwk)?;
+    jwk.kid = Some(kid.clone());
+    let private_jwk = crypt::seal(kek, &aad(&kid), jwk.to_json().as_bytes())?;
+    Ok(KeyRecord {
+        kid,
+        alg: alg.name().to_owned(),
+        created_at_ms: now_ms,
+        activate_at_ms,
+        private_jwk,
+    })
+}
+
+fn private_jwk(kek: Option<&Kek>, record: &KeyRecord) -> Result<(Jwk, Algorithm), BoxError> {
+    let json = crypt::open(kek, &aad(&record.kid), &record.private_jwk)
+        .map_err(|e| format!("signing key {}: {e}", record.kid))?;
+    let mut jwk = Jwk::from_json(&json).map_err(|e| format!("signing key {}: {e}", record.kid))?;
+    let alg = Algorithm::from_name(&record.alg)
+        .filter(|a| ALGORITHMS.contains(a))
+        .ok_or_else(|| format!("signing key {}: unknown algorithm", record.kid))?;
+    if !jwk.is_private() || jwk.algorithm() != Some(alg) {
+        return Err(format!(
+            "signing key {}: not a private {} key",
+            record.kid,
+            alg.name()
+        )
+        .into());
+    }
+    jwk.kid = Some(record.kid.clone());
+    Ok((jwk, alg))
+}
+
+/// The key set of `records` at `now_ms` (see the module documentation for the states).
+pub fn build(
+    records: &[KeyRecord],
+    kek: Option<&Kek>,
+    now_ms: i64,
+    overlap: Duration,
+) -> Result<KeySet, BoxError> {
+    let mut records: Vec<&KeyRecord> = records.iter().collect();
+    records.sort_by(|a, b| {
+        (a.activate_at_ms, a.created_at_ms, &a.kid).cmp(&(
+            b.activate_at_ms,
+            b.created_at_ms,
+            &b.kid,
+        ))
+    });
+    let active = records
+        .iter()
+        .rposition(|r| r.activate_at_ms <= now_ms)
+        .ok_or("no signing key is active yet")?;
+    let mut published = Vec::new();
+    let mut info = Vec::new();
+    let mut signer = None;
+    for (i, r) in records.iter().enumerate() {
+        let state = if i == active {
+            KeyState::Active
+        } else if i > active {
+            KeyState::Pending
+        } else {
+            // Superseded by the next key, which is active (its activation has passed).
+            let next = records.get(i + 1).map_or(now_ms, |n| n.activate_at_ms);
+            if now_ms.saturating_sub(next) < ms(overlap) {
+                KeyState::Superseded
+            } else {
+                KeyState::Retired
+            }
+        };
+        info.push(KeyInfo {
+            kid: r.kid.clone(),
+            state,
+            created_at_ms: r.created_at_ms,
+            activate_at_ms: r.activate_at_ms,
+        });
+        if state == KeyState::Retired {
+            continue;
+        }
+        let (jwk, alg) = private_jwk(kek, r)?;
+        let backend = tessera::default_backend(alg).ok_or_else(|| {
+            format!(
+                "signing key {}: no {} backend in this build (build with --features mldsa)",
+                r.kid,
+                alg.name()
+            )
+        })?;
+        let mut public = backend.public_key(&jwk)?;
+        public.kid = Some(r.kid.clone());
+        public.alg = Some(alg.name().to_owned());
+        public.key_use = Some("sig".into());
+        published.push((public, alg));
+        if state == KeyState::Active {
+            signer = Some((tessera::signer(&jwk, alg)?, r.kid.clone(), alg));
+        }
+    }
+    let (signer, kid, alg) = signer.ok_or("no signing key is active yet")?;
+    let encoder = Encoder::new(signer)
+        .typ(ACCESS_TOKEN_TYPE)
+        .kid(&kid);
+    let jwks = JwkSet {
+        keys: published.iter().map(|(k, _)| k.clone()).collect(),
+        skipped: 0,
+    }
+    .to_json();
+    Ok(KeySet {
+        encoder,
+        kid,
+        alg,
+        published,
+        jwks,
+        info,
+    })
 }
 
 impl KeyRing {
-    /// Reads `dir` (created if missing, with a first key if empty). A superseded key stays
-    /// trusted for `overlap` (the access-token lifetime plus leeway) after its successor appeared.
-    pub fn open(dir: &Path, overlap: Duration) -> Result<KeyRing, BoxError> {
-        create_private_dir(dir)?;
-        if read_dir(dir)?.is_empty() {
-            let kid = write_new_key(dir)?;
-            tracing::info!(%kid, dir = %dir.display(), "created the first signing key");
+    /// Reads the keys (creating the first one, active at once, if there is none).
+    pub async fn open(store: &Store, timing: KeyTiming) -> Result<KeyRing, BoxError> {
+        let now = now_ms();
+        let (first, inserted) = store
+            .db
+            .insert_key(
+                new_key(store.kek.as_ref(), timing.alg, now, now)?,
+                KeyInsert::First,
+            )
+            .await?;
+        if inserted {
+            tracing::info!(kid = %first.kid, "created the first signing key");
         }
-        let set = build(read_dir(dir)?, overlap)?;
+        let set = build(
+            &store.db.keys().await?,
+            store.kek.as_ref(),
+            now_ms(),
+            timing.overlap,
+        )?;
         Ok(KeyRing {
-            dir: dir.to_owned(),
-            overlap,
+            timing,
             current: RwLock::new(Arc::new(set)),
-            rotating: Mutex::new(()),
         })
     }
 
@@ -111,152 +336,47 @@ impl KeyRing {
             .clone()
     }
 
-    /// Makes a new key, which signs from now on; returns the new key set.
-    pub fn rotate(&self) -> Result<Arc<KeySet>, BoxError> {
-        let _one_at_a_time = self.rotating.lock().unwrap_or_else(PoisonError::into_inner);
-        let kid = write_new_key(&self.dir)?;
-        tracing::info!(%kid, "rotated signing key");
-        self.reload()
+    /// Makes a new pending key, activating after the publish delay; if a key is pending already,
+    /// that one is kept (one rotation at a time). Returns the pending key and the new key set.
+    pub async fn rotate(&self, store: &Store) -> Result<(KeyInfo, Arc<KeySet>), BoxError> {
+        let now = now_ms();
+        let record = new_key(
+            store.kek.as_ref(),
+            self.timing.alg,
+            now,
+            now.saturating_add(ms(self.timing.publish_delay)),
+        )?;
+        let (pending, inserted) = store
+            .db
+            .insert_key(record, KeyInsert::Rotate { now_ms: now })
+            .await?;
+        if inserted {
+            tracing::info!(kid = %pending.kid, activate_at_ms = pending.activate_at_ms, "new signing key, pending");
+        }
+        let set = self.reload(store).await?;
+        let info = set
+            .info()
+            .iter()
+            .find(|k| k.kid == pending.kid)
+            .cloned()
+            .ok_or("the new key is not in the key set")?;
+        Ok((info, set))
     }
 
-    /// Reads the directory again.
-    pub fn reload(&self) -> Result<Arc<KeySet>, BoxError> {
-        let set = Arc::new(build(read_dir(&self.dir)?, self.overlap)?);
+    /// Reads the keys again and recomputes their states.
+    pub async fn reload(&self, store: &Store) -> Result<Arc<KeySet>, BoxError> {
+        let records = store.db.keys().await?;
+        let set = Arc::new(build(
+            &records,
+            store.kek.as_ref(),
+            now_ms(),
+            self.timing.overlap,
+        )?);
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = set.clone();
         Ok(set)
     }
 }
 
-/// The key set of a directory's files: the newest signs; keys superseded less than `overlap` ago are published.
-fn build(mut files: Vec<KeyFile>, overlap: Duration) -> Result<KeySet, BoxError> {
-    files.sort_by(|a, b| (a.created_ms, &a.kid).cmp(&(b.created_ms, &b.kid)));
-    let Some(newest) = files.last() else {
-        return Err("the key directory holds no key".into());
-    };
-    let now = now_ms();
-    let overlap_ms = u64::try_from(overlap.as_millis()).unwrap_or(u64::MAX);
-    let mut published = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        let trusted = match files.get(i + 1) {
-            None => true,
-            Some(successor) => now.saturating_sub(successor.created_ms) < overlap_ms,
-        };
-        if trusted {
-            let backend = tessera::default_backend(ALG)
-                .ok_or("no backend for EdDSA (build with the ed25519 feature)")?;
-            let mut public = backend.public_key(&f.jwk)?;
-            public.kid = Some(f.kid.clone());
-            public.alg = Some(ALG.name().to_owned());
-            public.key_use = Some("sig".into());
-            published.push(public);
-        }
-    }
-    let signer = tessera::signer(&newest.jwk, ALG)?;
-    let encoder = Encoder::new(signer).typ(ACCESS_TOKEN_TYPE).kid(&newest.kid);
-    let jwks = JwkSet {
-        keys: published.clone(),
-        skipped: 0,
-    }
-    .to_json();
-    Ok(KeySet {
-        encoder,
-        kid: newest.kid.clone(),
-        published,
-        jwks,
-    })
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
-
-/// The key files of `dir`; other files are ignored, a malformed key file is an error.
-fn read_dir(dir: &Path) -> Result<Vec<KeyFile>, BoxError> {
-    let mut keys = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let path = entry?.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        let Some((created, kid)) = name.strip_suffix(".jwk").and_then(|s| s.split_once('-')) else {
-            continue;
-        };
-        let Ok(created_ms) = created.parse::<u64>() else {
-            continue;
-        };
-        let bytes = fs::read(&path)?;
-        let mut jwk = Jwk::from_json(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-        if !jwk.is_private() || jwk.algorithm() != Some(ALG) {
-            return Err(format!("{}: not a private Ed25519 key", path.display()).into());
-        }
-        jwk.kid = Some(kid.to_owned());
-        keys.push(KeyFile {
-            created_ms,
-            kid: kid.to_owned(),
-            jwk,
-        });
-    }
-    Ok(keys)
-}
-
-/// Generates a key and writes it (mode 0600, written to a temporary name then renamed); returns its kid.
-fn write_new_key(dir: &Path) -> Result<String, BoxError> {
-    let mut jwk = tessera::generate(KeySpec::new(ALG))?;
-    let kid = tessera::thumbprint(&jwk)?;
-    jwk.kid = Some(kid.clone());
-    let mut created = now_ms();
-    // Strictly after every existing key, so that "newest" is never ambiguous.
-    if let Some(last) = read_dir(dir)?.iter().map(|k| k.created_ms).max() {
-        created = created.max(last + 1);
-    }
-    let name = format!("{created:016}-{kid}.jwk");
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&tmp)?;
-    file.write_all(jwk.to_json().as_bytes())?;
-    file.sync_all()?;
-    fs::rename(&tmp, dir.join(&name))?;
-    Ok(kid)
-}
-
-fn create_private_dir(dir: &Path) -> Result<(), BoxError> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)?;
-    Ok(())
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(created_ms: u64) -> KeyFile {
-        let jwk = tessera::generate(KeySpec::new(ALG)).unwrap();
-        KeyFile {
-            created_ms,
-            kid: tessera::thumbprint(&jwk).unwrap(),
-            jwk,
-        }
-    }
-
-    #[test]
-    fn superseded_keys_are_trusted_for_the_overlap_only() {
-        let now = now_ms();
-        let (a, b, c) = (key(now - 10_000_000), key(now - 2_000_000), key(now - 500));
-        let kids = [a.kid.clone(), b.kid.clone(), c.kid.clone()];
-        let set = build(vec![c, a, b], Duration::from_secs(900)).unwrap();
-        // a was superseded by b 2000 s ago, beyond the 900 s overlap; b was superseded 0.5 s ago; c signs.
-        assert_eq!(set.kid(), kids[2]);
-        assert_eq!(set.kids(), vec![kids[1].clone(), kids[2].clone()]);
-        assert!(set.jwks().contains(&kids[1]) && !set.jwks().contains(&kids[0]));
-        assert!(!set.jwks().contains("\"d\""));
-        assert_eq!(set.verifiers().unwrap().len(), 2);
-    }
-}
+#[path = "keys_tests.rs"]
+mod tests;

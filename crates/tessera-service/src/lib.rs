@@ -1,16 +1,20 @@
 //! The tessera example service: password login, rotating refresh tokens and short-lived EdDSA
-//! access tokens, protected routes behind [`tessera_axum`], and key rotation with a published JWKS.
+//! access tokens, protected routes behind [`tessera_axum`], and key rotation with a published
+//! JWKS. One instance on SQLite (the default), or several behind nginx on PostgreSQL.
 //!
 //! - [`config`]: flags and environment.
-//! - [`store`]: users (Argon2id password hashes) and refresh-token families in SQLite.
-//! - [`keys`]: the key directory, the signing key, the JWKS and the verifier set.
+//! - [`store`]: the storage contract and its SQLite and PostgreSQL implementations: users
+//!   (Argon2id password hashes), refresh-token families, signing keys, secrets.
+//! - [`keys`]: signing keys in the database, their states (pending, active, superseded,
+//!   retired), the JWKS and the verifier set.
+//! - [`crypt`]: AES-256-GCM sealing of the secrets at rest.
 //! - [`routes`]: the HTTP API.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), tessera_service::BoxError> {
 //! use tessera_service::{App, config::Settings};
-//! let settings = Settings::new("tessera.db".into(), "keys".into());
-//! let state = App::open(settings, false)?;
+//! let settings = Settings::new("tessera.db".into());
+//! let state = App::open(settings, false).await?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! tessera_service::serve(state, listener, std::future::pending()).await?;
 //! # Ok(()) }
@@ -19,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod crypt;
 pub mod discovery;
 pub mod keys;
 pub mod routes;
@@ -26,7 +31,8 @@ pub mod store;
 
 use axum::extract::FromRef;
 use config::Settings;
-use keys::{ACCESS_TOKEN_TYPE, KeyRing, KeySet};
+use crypt::Kek;
+use keys::{ACCESS_TOKEN_TYPE, KeyInfo, KeyRing, KeySet, KeyTiming};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::sync::Arc;
@@ -65,7 +71,7 @@ pub struct App {
     pub settings: Settings,
     /// Database.
     pub store: Store,
-    /// Key directory.
+    /// Signing keys.
     pub keys: KeyRing,
     /// Bearer-token verification, sharing the key set with [`App::keys`].
     pub auth: BearerAuth,
@@ -83,18 +89,52 @@ impl FromRef<AppState> for BearerAuth {
     }
 }
 
+impl Settings {
+    /// The rotation timing: a new key signs the JWKS cache lifetime plus two poll intervals after
+    /// its creation (every instance publishes it within one poll, the second is a margin), so
+    /// each instance has published it for longer than the cache lifetime before any signs; a
+    /// superseded key stays published for the access-token lifetime, the leeway and one poll
+    /// interval (an instance may still sign with it until its next poll).
+    pub fn key_timing(&self) -> KeyTiming {
+        KeyTiming {
+            alg: self.alg,
+            publish_delay: self.jwks_max_age + self.key_poll * 2,
+            overlap: self.access_ttl + self.leeway + self.key_poll,
+        }
+    }
+}
+
 impl App {
-    /// Opens the database and the key directory (creating both if needed), rotating the key
-    /// first if `rotate_key`.
-    pub fn open(settings: Settings, rotate_key: bool) -> Result<AppState, BoxError> {
-        let store = Store::open(
-            &settings.database,
-            &settings.password_params,
-            &settings.seed_users,
-        )?;
-        let keys = open_keys(&settings)?;
+    /// Opens the database (creating a SQLite file, applying migrations) and the keys (creating
+    /// the first one), rotating first if `rotate_key`.
+    pub async fn open(settings: Settings, rotate_key: bool) -> Result<AppState, BoxError> {
+        let kek = settings
+            .key_encryption_key
+            .as_ref()
+            .map(|k| Kek::parse(&k.0))
+            .transpose()?;
+        match (&settings.database_url, &kek) {
+            (Some(_), None) => {
+                return Err(format!(
+                    "PostgreSQL keeps the signing keys of every instance: set {} \
+                     (32 bytes, 64 hex digits) to encrypt them",
+                    crypt::KEK_ENV
+                )
+                .into());
+            }
+            (None, None) => tracing::warn!(
+                "{} is not set: signing keys are stored unencrypted in the SQLite file (mode 0600)",
+                crypt::KEK_ENV
+            ),
+            _ => {}
+        }
+        keys::supported(settings.alg)?;
+        let db = store::open_backend(&settings).await?;
+        tracing::info!(backend = db.backend(), "database open");
+        let store = Store::new(db, kek, &settings.password_params, &settings.seed_users).await?;
+        let keys = KeyRing::open(&store, settings.key_timing()).await?;
         if rotate_key {
-            keys.rotate()?;
+            keys.rotate(&store).await?;
         }
         let validation = Validation::new()
             .issuer(settings.issuer.clone())
@@ -131,27 +171,24 @@ impl App {
         secs(self.settings.access_ttl)
     }
 
-    /// Makes a new signing key and trusts it at once; the previous key stays trusted for the
-    /// access-token lifetime.
-    pub fn rotate_keys(&self) -> Result<Arc<KeySet>, BoxError> {
-        let set = self.keys.rotate()?;
+    /// Makes a new pending signing key (or keeps the one pending); it is published at once and
+    /// signs after the publish delay. Returns it and the new key set.
+    pub async fn rotate_keys(&self) -> Result<(KeyInfo, Arc<KeySet>), BoxError> {
+        let (pending, set) = self.keys.rotate(&self.store).await?;
         self.auth.replace_keys(set.verifiers()?);
-        Ok(set)
+        Ok((pending, set))
     }
 
-    /// Reads the key directory again (keys rotated by another process, superseded keys whose
-    /// overlap has passed).
-    pub fn reload_keys(&self) -> Result<(), BoxError> {
-        let set = self.keys.reload()?;
+    /// Reads the keys again (rotated by any instance; activations and retirements due).
+    pub async fn reload_keys(&self) -> Result<(), BoxError> {
+        let before = self.keys.current();
+        let set = self.keys.reload(&self.store).await?;
+        if set.kid() != before.kid() || set.kids() != before.kids() {
+            tracing::info!(signing = %set.kid(), published = ?set.kids(), "signing keys changed");
+        }
         self.auth.replace_keys(set.verifiers()?);
         Ok(())
     }
-}
-
-/// The key ring of `settings.key_dir`; superseded keys stay trusted for the access-token
-/// lifetime plus the leeway.
-pub fn open_keys(settings: &Settings) -> Result<KeyRing, BoxError> {
-    KeyRing::open(&settings.key_dir, settings.access_ttl + settings.leeway)
 }
 
 /// Signs an access token (see [`App::issue_access`]).
@@ -181,7 +218,8 @@ pub fn issue_access(
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then lets requests in flight finish.
-/// Every minute the key directory is read again.
+/// Every poll interval (`--key-poll`) the keys are read again from the database; while the
+/// database is unreachable the last key set stays in use.
 pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
@@ -189,15 +227,14 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = state.0.clone();
     let reload = tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        let period = app.settings.key_poll.max(Duration::from_millis(100));
+        let mut tick = tokio::time::interval(period);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         tick.tick().await;
         loop {
             tick.tick().await;
-            let app = app.clone();
-            match tokio::task::spawn_blocking(move || app.reload_keys()).await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::error!(error = %e, "reloading the key directory"),
-                Err(e) => tracing::error!(error = %e, "reloading the key directory"),
+            if let Err(e) = app.reload_keys().await {
+                tracing::warn!(error = %e, "reading the signing keys; keeping the current ones");
             }
         }
     });

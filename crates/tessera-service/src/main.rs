@@ -37,26 +37,31 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), BoxError> {
     let settings = Settings::from_options(&cli.options);
-    if let Some(Command::IssueToken { sub, scope, ttl }) = cli.command {
-        let keys = tessera_service::open_keys(&settings)?;
-        let ttl = ttl.unwrap_or_else(|| i64::try_from(settings.access_ttl.as_secs()).unwrap_or(0));
-        let token = tessera_service::issue_access(&settings, &keys.current(), &sub, &scope, ttl)?;
-        println!("{token}");
-        return Ok(());
-    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
         let listen = settings.listen;
-        let state =
-            tokio::task::spawn_blocking(move || App::open(settings, cli.rotate_key)).await??;
+        if let Some(Command::IssueToken { sub, scope, ttl }) = cli.command {
+            let state = App::open(settings, false).await?;
+            let app = &state.0;
+            let token = app.issue_access(
+                &app.keys.current(),
+                &sub,
+                &scope,
+                ttl.unwrap_or_else(|| app.access_ttl()),
+            )?;
+            println!("{token}");
+            return Ok(());
+        }
+        let state = App::open(settings, cli.rotate_key).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let keys = state.0.keys.current();
         tracing::info!(
             addr = %listener.local_addr()?,
+            backend = state.0.store.db.backend(),
             kid = %keys.kid(),
-            trusted = keys.published().len(),
+            published = keys.published().len(),
             "listening"
         );
         tessera_service::serve(state, listener, tessera_service::shutdown_signal()).await?;

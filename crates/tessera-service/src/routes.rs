@@ -11,21 +11,22 @@
 //! | `GET /admin/stats` | bearer, scope `admin` | counts |
 //! | `POST /admin/rotate` | bearer, scope `admin` | new signing key |
 //!
-//! Tokens and passwords are never logged.
+//! Tokens and passwords are never logged. When the database cannot be reached, the routes that
+//! need it answer `503 temporarily_unavailable` (JSON, `Retry-After: 1`); the others (JWKS,
+//! bearer verification) keep working from memory.
 
-use crate::store::{MAX_CREDENTIAL_LEN, Refresh, User};
-use crate::{AccessClaims, App, AppState, BoxError};
+use crate::store::{MAX_CREDENTIAL_LEN, Refresh, StoreError, User};
+use crate::{AccessClaims, App, AppState, BoxError, now};
 use axum::Json;
 use axum::Router;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA, WWW_AUTHENTICATE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, PRAGMA, RETRY_AFTER, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use std::time::Instant;
 use tessera_axum::{Bearer, Scope, Scoped};
 
@@ -81,7 +82,16 @@ impl ApiError {
         }
     }
 
+    /// 503 when the database is unreachable, else 500; never with the error's text.
     fn internal(e: &BoxError) -> Self {
+        if let Some(StoreError::Unavailable(reason)) = e.downcast_ref::<StoreError>() {
+            tracing::warn!(error = %reason, "database unavailable");
+            return ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                "the service is temporarily unavailable; retry shortly",
+            );
+        }
         tracing::error!(error = %e, "internal error");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -121,19 +131,16 @@ impl IntoResponse for ApiError {
             .into_response();
         res.headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            res.headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         res
     }
 }
 
-/// Runs blocking work (SQLite, Argon2, key files) off the async threads.
-async fn blocking<R: Send + 'static>(
-    f: impl FnOnce() -> Result<R, BoxError> + Send + 'static,
-) -> Result<R, ApiError> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(Ok(r)) => Ok(r),
-        Ok(Err(e)) => Err(ApiError::internal(&e)),
-        Err(e) => Err(ApiError::internal(&e.into())),
-    }
+fn internal(e: impl Into<BoxError>) -> ApiError {
+    ApiError::internal(&e.into())
 }
 
 async fn health() -> Json<serde_json::Value> {
@@ -142,16 +149,19 @@ async fn health() -> Json<serde_json::Value> {
 
 async fn jwks(State(s): State<AppState>) -> Response {
     let keys = s.0.keys.current();
+    // Short (60 s by default), so that clients see a rotated key within a minute; a new key is
+    // published for longer than this before it signs (crate::keys).
+    let max_age = format!("public, max-age={}", s.0.settings.jwks_max_age.as_secs());
     (
         [
             (
                 CONTENT_TYPE,
                 HeaderValue::from_static("application/jwk-set+json"),
             ),
-            // Short, so that clients see a rotated key within a minute.
             (
                 CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=60"),
+                HeaderValue::from_str(&max_age)
+                    .unwrap_or(HeaderValue::from_static("public, max-age=60")),
             ),
         ],
         keys.jwks().to_owned(),
@@ -225,13 +235,11 @@ async fn login(
     }
     let username = c.username.clone();
     let user = {
-        let _permit =
-            s.0.hashing
-                .acquire()
-                .await
-                .map_err(|e| ApiError::internal(&e.into()))?;
-        let app = s.0.clone();
-        blocking(move || app.store.check_password(&c.username, &c.password)).await?
+        let _permit = s.0.hashing.acquire().await.map_err(internal)?;
+        s.0.store
+            .check_password(&c.username, &c.password)
+            .await
+            .map_err(|e| ApiError::internal(&e))?
     };
     let Some(user) = user else {
         tracing::warn!(username = ?clip(&username), "login failed");
@@ -241,10 +249,12 @@ async fn login(
             "wrong username or password",
         ));
     };
-    let app = s.0.clone();
-    let ttl = app.settings.refresh_ttl;
-    let user_id = user.id;
-    let refresh = blocking(move || app.store.issue_refresh(user_id, ttl)).await?;
+    let st = &s.0.settings;
+    let refresh =
+        s.0.store
+            .issue_refresh(user.id, now(), st.refresh_ttl, st.session_ttl)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
     token_response(&s.0, &user, refresh)
 }
 
@@ -256,10 +266,19 @@ async fn refresh(
     if r.refresh_token.len() > 256 {
         return Err(ApiError::invalid_grant("the refresh token is invalid"));
     }
-    let app = s.0.clone();
-    let ttl = app.settings.refresh_ttl;
-    match blocking(move || app.store.rotate_refresh(&r.refresh_token, ttl)).await? {
-        Refresh::Rotated { user, token } => token_response(&s.0, &user, token),
+    let st = &s.0.settings;
+    let outcome =
+        s.0.store
+            .rotate_refresh(&r.refresh_token, now(), st.refresh_ttl, st.refresh_grace)
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+    match outcome {
+        Refresh::Rotated { user, token, retry } => {
+            if retry {
+                tracing::info!(sub = %user.username, "refresh retried within the grace window; same successor");
+            }
+            token_response(&s.0, &user, token)
+        }
         Refresh::Reused { username } => {
             tracing::warn!(sub = %username, "refresh token reused; its whole family is revoked");
             Err(ApiError::invalid_grant(
@@ -279,11 +298,14 @@ async fn logout(
     body: Result<Json<RefreshRequest>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     let Json(r) = body.map_err(|e| ApiError::bad_body(&e))?;
-    if r.refresh_token.len() <= 256 {
-        let app = s.0.clone();
-        if blocking(move || app.store.revoke(&r.refresh_token)).await? {
-            tracing::info!("session revoked (logout)");
-        }
+    if r.refresh_token.len() <= 256
+        && s.0
+            .store
+            .revoke(&r.refresh_token, now())
+            .await
+            .map_err(internal)?
+    {
+        tracing::info!("session revoked (logout)");
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -298,6 +320,8 @@ struct StatsResponse {
     store: crate::store::Stats,
     signing_kid: String,
     trusted_kids: Vec<String>,
+    backend: &'static str,
+    keys: Vec<crate::keys::KeyInfo>,
 }
 
 async fn stats(
@@ -305,19 +329,24 @@ async fn stats(
     Scoped(claims, _): Scoped<Admin, AccessClaims>,
 ) -> Result<Json<StatsResponse>, ApiError> {
     tracing::info!(sub = %claims.sub, "admin stats");
-    let app = s.0.clone();
-    let store = blocking(move || app.store.stats()).await?;
+    let store = s.0.store.db.stats(now()).await.map_err(internal)?;
     let keys = s.0.keys.current();
     Ok(Json(StatsResponse {
         store,
         signing_kid: keys.kid().to_owned(),
         trusted_kids: keys.kids(),
+        backend: s.0.store.db.backend(),
+        keys: keys.info().to_vec(),
     }))
 }
 
+/// The answer of `POST /admin/rotate`: the key that signs now, the new (pending) key and when it
+/// starts signing.
 #[derive(Serialize)]
 struct RotateResponse {
     signing_kid: String,
+    new_kid: String,
+    activates_in_ms: i64,
     trusted_kids: Vec<String>,
 }
 
@@ -325,11 +354,18 @@ async fn rotate(
     State(s): State<AppState>,
     Scoped(claims, _): Scoped<Admin, AccessClaims>,
 ) -> Result<Json<RotateResponse>, ApiError> {
-    let app: Arc<App> = s.0.clone();
-    let keys = blocking(move || app.rotate_keys()).await?;
-    tracing::info!(sub = %claims.sub, kid = %keys.kid(), "key rotated by admin");
+    let (pending, keys) =
+        s.0.rotate_keys()
+            .await
+            .map_err(|e| ApiError::internal(&e))?;
+    tracing::info!(sub = %claims.sub, kid = %pending.kid, "key rotation requested by admin");
     Ok(Json(RotateResponse {
         signing_kid: keys.kid().to_owned(),
+        new_kid: pending.kid,
+        activates_in_ms: pending
+            .activate_at_ms
+            .saturating_sub(crate::keys::now_ms())
+            .max(0),
         trusted_kids: keys.kids(),
     }))
 }

@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use tessera_service::config::Settings;
+use tessera_service::config::{Redacted, Settings};
 use tessera_service::{App, AppState, routes};
 use tower::ServiceExt;
 
@@ -35,14 +35,18 @@ impl Drop for TempDir {
 }
 
 fn settings(dir: &TempDir) -> Settings {
-    let mut s = Settings::new(dir.0.join("db.sqlite"), dir.0.join("keys"));
+    let mut s = Settings::new(dir.0.join("db.sqlite"));
     // Cheap Argon2 so the debug-build tests stay fast; the service uses the OWASP defaults.
     s.password_params = argon2::Params::new(1024, 1, 1, None).unwrap();
+    // No JWKS cache lifetime and no poll delay: a rotated key signs at once, so this in-process
+    // flow needs no waiting (tests/keys_tests.rs and deploy/ cover the pending state).
+    s.jwks_max_age = std::time::Duration::ZERO;
+    s.key_poll = std::time::Duration::ZERO;
     s
 }
 
-fn open(dir: &TempDir, rotate: bool) -> (AppState, Router) {
-    let state = App::open(settings(dir), rotate).unwrap();
+async fn open(dir: &TempDir, rotate: bool) -> (AppState, Router) {
+    let state = App::open(settings(dir), rotate).await.unwrap();
     let router = routes::router(state.clone());
     (state, router)
 }
@@ -106,7 +110,7 @@ fn s(v: &Value) -> &str {
 #[tokio::test]
 async fn login_me_scopes_refresh_logout_rotation() {
     let dir = TempDir::new();
-    let (state, app) = open(&dir, false);
+    let (state, app) = open(&dir, false).await;
 
     assert_eq!(
         call(&app, "GET", "/health", None, None).await.status,
@@ -217,24 +221,31 @@ async fn login_me_scopes_refresh_logout_rotation() {
             .status,
         StatusCode::OK
     );
-    let reuse = call(
-        &app,
-        "POST",
-        "/refresh",
-        None,
-        Some(json!({"refresh_token": refresh1})),
-    )
-    .await;
+    let refresh = |token: String| {
+        let app = app.clone();
+        async move {
+            call(
+                &app,
+                "POST",
+                "/refresh",
+                None,
+                Some(json!({ "refresh_token": token })),
+            )
+            .await
+        }
+    };
+    // A retry within the grace window (5 s) gets the same successor.
+    let retry = refresh(refresh1.clone()).await;
+    assert_eq!(retry.status, StatusCode::OK);
+    assert_eq!(s(&retry.body["refresh_token"]), refresh2);
+    // Once the successor is used, the first token again is reuse: the family is revoked.
+    let r = refresh(refresh2.clone()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let refresh2b = s(&r.body["refresh_token"]).to_owned();
+    let reuse = refresh(refresh1.clone()).await;
     assert_eq!(reuse.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reuse.body["error"], "invalid_grant");
-    let after = call(
-        &app,
-        "POST",
-        "/refresh",
-        None,
-        Some(json!({"refresh_token": refresh2})),
-    )
-    .await;
+    let after = refresh(refresh2b).await;
     assert_eq!(
         after.status,
         StatusCode::UNAUTHORIZED,
@@ -292,7 +303,8 @@ async fn login_me_scopes_refresh_logout_rotation() {
 
     let rotated = call(&app, "POST", "/admin/rotate", Some(&admin_token), None).await;
     assert_eq!(rotated.status, StatusCode::OK);
-    let kid2 = s(&rotated.body["signing_kid"]).to_owned();
+    let kid2 = s(&rotated.body["new_kid"]).to_owned();
+    assert_eq!(rotated.body["activates_in_ms"], 0);
     assert_ne!(kid2, kid1);
     let jwks = call(&app, "GET", "/.well-known/jwks.json", None, None).await;
     let kids: Vec<&str> = jwks.body["keys"]
@@ -324,33 +336,55 @@ async fn login_me_scopes_refresh_logout_rotation() {
 #[tokio::test]
 async fn restart_keeps_users_and_keys_and_can_rotate() {
     let dir = TempDir::new();
-    let (_, app) = open(&dir, false);
+    let (_, app) = open(&dir, false).await;
     let token = s(&login(&app, "demo", "demo-password").await.body["access_token"]).to_owned();
     drop(app);
     // Same files, no rotation: same key.
-    let (_, app) = open(&dir, false);
+    let (_, app) = open(&dir, false).await;
     assert_eq!(
         call(&app, "GET", "/me", Some(&token), None).await.status,
         StatusCode::OK
     );
     drop(app);
     // --rotate-key: a new key signs, the old one is still trusted.
-    let (state, app) = open(&dir, true);
+    let (state, app) = open(&dir, true).await;
     assert_eq!(state.0.keys.current().published().len(), 2);
     assert_eq!(
         call(&app, "GET", "/me", Some(&token), None).await.status,
         StatusCode::OK
     );
-    // A key file that is not a private Ed25519 JWK is refused at start.
-    std::fs::write(dir.0.join("keys").join("0000000000000001-bad.jwk"), b"{}").unwrap();
-    assert!(App::open(settings(&dir), false).is_err());
+    drop(app);
+    // Keys stored in the clear (no key-encryption key) are read with one configured too.
+    let mut with_kek = settings(&dir);
+    with_kek.key_encryption_key = Some(Redacted("11".repeat(32)));
+    assert!(
+        !format!("{with_kek:?}").contains("1111"),
+        "the key is not in Debug"
+    );
+    let state = App::open(with_kek.clone(), true).await.unwrap();
+    assert_eq!(state.0.keys.current().published().len(), 3);
+    drop(state);
+    // The key rotated then is sealed: without the key-encryption key it cannot be read.
+    let e = App::open(settings(&dir), false).await.unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("TESSERA_KEY_ENCRYPTION_KEY is not set"),
+        "{e}"
+    );
+    // A malformed key-encryption key is refused.
+    with_kek.key_encryption_key = Some(Redacted("short".into()));
+    let e = App::open(with_kek, false).await.unwrap_err();
+    assert_eq!(
+        e.downcast_ref::<tessera_service::crypt::CryptError>(),
+        Some(&tessera_service::crypt::CryptError::BadKey)
+    );
 }
 
 #[tokio::test]
 async fn serves_over_tcp_and_shuts_down_gracefully() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let dir = TempDir::new();
-    let (state, _) = open(&dir, false);
+    let (state, _) = open(&dir, false).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -370,4 +404,40 @@ async fn serves_over_tcp_and_shuts_down_gracefully() {
         .unwrap()
         .unwrap()
         .unwrap();
+}
+
+#[tokio::test]
+async fn ml_dsa_keys_sign_and_verify_when_built_in() {
+    let alg = tessera::Algorithm::MlDsa44;
+    let dir = TempDir::new();
+    let mut s = settings(&dir);
+    s.alg = alg;
+    if tessera::default_backend(alg).is_none() {
+        // Built without the mldsa feature: --alg ML-DSA-44 is refused at start.
+        let e = App::open(s, false).await.unwrap_err();
+        assert!(e.to_string().contains("--features mldsa"), "{e}");
+        return;
+    }
+    let state = App::open(s, false).await.unwrap();
+    let app = routes::router(state);
+    let ok = login(&app, "demo", "demo-password").await;
+    let token = s_(&ok.body["access_token"]);
+    let header = tessera::unverified::decode_without_verifying(&token, 1 << 16)
+        .unwrap()
+        .header;
+    assert_eq!(header.alg, "ML-DSA-44");
+    assert_eq!(
+        call(&app, "GET", "/me", Some(&token), None).await.status,
+        StatusCode::OK
+    );
+    let jwks = call(&app, "GET", "/.well-known/jwks.json", None, None).await;
+    assert_eq!(jwks.body["keys"][0]["kty"], "AKP");
+    assert!(
+        jwks.body["keys"][0].get("priv").is_none(),
+        "no private member published"
+    );
+}
+
+fn s_(v: &Value) -> String {
+    v.as_str().unwrap().to_owned()
 }
