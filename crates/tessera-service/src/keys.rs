@@ -284,9 +284,7 @@ pub fn build(
         }
     }
     let (signer, kid, alg) = signer.ok_or("no signing key is active yet")?;
-    let encoder = Encoder::new(signer)
-        .typ(ACCESS_TOKEN_TYPE)
-        .kid(&kid);
+    let encoder = Encoder::new(signer).typ(ACCESS_TOKEN_TYPE).kid(&kid);
     let jwks = JwkSet {
         keys: published.iter().map(|(k, _)| k.clone()).collect(),
         skipped: 0,
