@@ -214,19 +214,14 @@ pub(crate) fn numeric_date(v: RawValue<'_>) -> Option<i64> {
     if v.kind != Kind::Number {
         return None;
     }
-    let text = v.raw;
-    // The usual form, whole seconds of at most 12 digits (MAX_NUMERIC_DATE has 12), is read in
-    // one loop; anything else (fractions, exponents, signs, long digit runs) through `f64`.
-    let digits = text.as_bytes();
-    let mut whole = 0i64;
-    let mut all_digits = (1..=12).contains(&digits.len());
-    for &d in digits {
-        let v = d.wrapping_sub(b'0');
-        all_digits &= v < 10;
-        whole = whole.wrapping_mul(10).wrapping_add(i64::from(v));
+    if let Some(n) = v.integer {
+        return i64::try_from(n).ok().filter(|n| *n <= MAX_NUMERIC_DATE);
     }
-    let whole = all_digits.then_some(whole);
-    let secs = match whole {
+    let text = v.raw;
+    // The usual form, whole seconds of at most 12 digits (MAX_NUMERIC_DATE has 12), is read
+    // eight digits at a time; anything else (fractions, exponents, signs, long digit runs)
+    // through `f64`.
+    let secs = match short_integer(text.as_bytes()) {
         Some(n) => n,
         None if text.bytes().all(|b| b.is_ascii_digit()) => text.parse::<i64>().ok()?,
         None => {
@@ -238,6 +233,14 @@ pub(crate) fn numeric_date(v: RawValue<'_>) -> Option<i64> {
         }
     };
     (0..=MAX_NUMERIC_DATE).contains(&secs).then_some(secs)
+}
+
+/// The value of 1 to 12 ASCII digits; `None` for anything else.
+fn short_integer(d: &[u8]) -> Option<i64> {
+    match json::digit_run(d) {
+        (len @ 1..=12, Some(n)) if len == d.len() => i64::try_from(n).ok(),
+        _ => None,
+    }
 }
 
 /// The registered claims as read by the JSON check, borrowing from the payload.
@@ -259,9 +262,13 @@ impl<'a> RawRegistered<'a> {
     /// Records one top-level member of the payload.
     #[inline]
     pub fn member(&mut self, name: &str, value: RawValue<'a>) {
-        let Some(claim) = Claim::from_name(name) else {
-            return;
-        };
+        if let Some(claim) = Claim::from_name(name) {
+            self.claim(claim, value);
+        }
+    }
+
+    /// Records the value of a registered claim.
+    pub fn claim(&mut self, claim: Claim, value: RawValue<'a>) {
         self.present |= claim.bit();
         let ok = match claim {
             Claim::Exp => store(&mut self.exp, numeric_date(value)),
@@ -335,6 +342,7 @@ mod tests {
             kind: Kind::Number,
             raw: s,
             escaped: false,
+            integer: None,
         })
     }
 
@@ -352,11 +360,18 @@ mod tests {
         assert_eq!(date("253402300799"), Some(MAX_NUMERIC_DATE));
         assert_eq!(date("0001300819380"), Some(1_300_819_380));
         assert_eq!(date("1300819380e0"), Some(1_300_819_380));
+        assert_eq!(date("12345678"), Some(12_345_678));
+        assert_eq!(date("123456789012"), Some(123_456_789_012));
+        assert_eq!(date("1234567"), Some(1_234_567));
+        assert_eq!(date("12345:78"), None);
+        assert_eq!(date("1234/678"), None);
+        assert_eq!(date("170000000O"), None);
         assert_eq!(
             numeric_date(RawValue {
                 kind: Kind::String,
                 raw: "1300819380",
                 escaped: false,
+                integer: None,
             }),
             None
         );

@@ -7,14 +7,19 @@
 //!
 //! It is built to cost little beside the caller's own deserialization: UTF-8 is checked once
 //! for the whole document (then every span is a `&str` for free), string bodies are skipped
-//! eight bytes at a time, member names are compared as integers, and the top-level callback is
-//! inlined.
+//! eight bytes at a time and long ones 32 at a time, integers are read eight digits at a time
+//! (so a registered date is not parsed again), member names are compared as integers after a
+//! one-bit-per-name filter, and the top-level callback is inlined.
 
 use crate::error::JsonError;
 use std::borrow::Cow;
 use std::collections::HashSet;
 
 pub(crate) mod de;
+mod words;
+
+use words::plain_len;
+pub(crate) use words::{bytes_equal, digit_run};
 
 /// Nesting depth limit that no configuration can exceed; keeps recursion well inside any thread stack.
 pub const MAX_DEPTH_CAP: usize = 256;
@@ -38,6 +43,9 @@ pub(crate) struct RawValue<'a> {
     pub kind: Kind,
     pub raw: &'a str,
     pub escaped: bool,
+    /// A number's value, when the reader saw it is a plain non-negative integer that fits
+    /// `u64` (`None` does not say it is not one).
+    pub integer: Option<u64>,
 }
 
 impl<'a> RawValue<'a> {
@@ -77,20 +85,6 @@ pub(crate) fn scan_text<'a>(
     let mut s = Scanner::new(text, max_depth.min(MAX_DEPTH_CAP));
     let scanned = s.document(&mut member);
     scanned.map_err(|Fail| s.error())
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// High bit set in each byte of `w` that is below `n` (`n` <= 0x80); exact for the lowest
-/// such byte, which is all the scanner reads.
-const fn bytes_below(w: u64, n: u8) -> u64 {
-    w.wrapping_sub(ONES * n as u64) & !w & HIGHS
-}
-
-/// High bit set in each byte of `w` equal to `c`; exact for the lowest such byte.
-const fn bytes_equal(w: u64, c: u8) -> u64 {
-    bytes_below(w ^ (ONES * c as u64), 1)
 }
 
 /// A failed scan; what failed is in [`Scanner::failure`]. A unit error keeps every internal
@@ -197,7 +191,7 @@ impl<'a> Scanner<'a> {
             Some(b't') => self.literal(b"true").map(|()| Kind::Bool),
             Some(b'f') => self.literal(b"false").map(|()| Kind::Bool),
             Some(b'n') => self.literal(b"null").map(|()| Kind::Null),
-            Some(b'-' | b'0'..=b'9') => self.number().map(|()| Kind::Number),
+            Some(b'-' | b'0'..=b'9') => self.number().map(|_| Kind::Number),
             _ => Err(Fail),
         }
     }
@@ -220,25 +214,37 @@ impl<'a> Scanner<'a> {
         self.pos - start
     }
 
+    /// A number; its value when it is a plain non-negative integer of at most 19 digits.
     #[inline]
-    fn number(&mut self) -> Step<()> {
-        if self.peek() == Some(b'-') {
+    fn number(&mut self) -> Step<Option<u64>> {
+        let negative = self.peek() == Some(b'-');
+        if negative {
             self.pos += 1;
         }
-        match self.peek() {
-            Some(b'0') => self.pos += 1,
+        let mut integer = match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                Some(0)
+            }
             Some(b'1'..=b'9') => {
-                self.digits();
+                let (len, value) = digit_run(self.b.get(self.pos..).unwrap_or_default());
+                self.pos += len;
+                value
             }
             _ => return Err(Fail),
+        };
+        if negative {
+            integer = None;
         }
         if self.peek() == Some(b'.') {
+            integer = None;
             self.pos += 1;
             if self.digits() == 0 {
                 return Err(Fail);
             }
         }
         if let Some(b'e' | b'E') = self.peek() {
+            integer = None;
             self.pos += 1;
             if let Some(b'+' | b'-') = self.peek() {
                 self.pos += 1;
@@ -247,29 +253,13 @@ impl<'a> Scanner<'a> {
                 return Err(Fail);
             }
         }
-        Ok(())
+        Ok(integer)
     }
 
-    /// Moves to the next `"`, `\` or control byte of a string body, eight bytes at a time.
+    /// Moves to the next `"`, `\\` or control byte of a string body.
     #[inline(always)]
     fn skip_plain(&mut self) {
-        while let Some(chunk) = self.b.get(self.pos..self.pos + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(word);
-            let special = bytes_equal(w, b'"') | bytes_equal(w, b'\\') | bytes_below(w, 0x20);
-            if special != 0 {
-                self.pos += (special.trailing_zeros() / 8) as usize;
-                return;
-            }
-            self.pos += 8;
-        }
-        while let Some(c) = self.peek() {
-            if c == b'"' || c == b'\\' || c < 0x20 {
-                return;
-            }
-            self.pos += 1;
-        }
+        self.pos += plain_len(self.b.get(self.pos..).unwrap_or_default());
     }
 
     /// Scans a string from its opening quote to just past its closing one; its body is
@@ -278,28 +268,40 @@ impl<'a> Scanner<'a> {
     #[inline(always)]
     fn string(&mut self) -> Step<bool> {
         self.eat(b'"')?;
-        let mut escaped = false;
+        self.skip_plain();
+        if self.peek() == Some(b'"') {
+            self.pos += 1;
+            return Ok(false);
+        }
+        self.string_rest()?;
+        Ok(true)
+    }
+
+    /// The rest of a string body from a byte that is not its closing quote: escapes (checked),
+    /// or a control byte or the end of the input (refused). Ends past the closing quote.
+    #[cold]
+    #[inline(never)]
+    fn string_rest(&mut self) -> Step<()> {
         loop {
-            self.skip_plain();
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(escaped);
+                    return Ok(());
                 }
                 Some(b'\\') => {
-                    escaped = true;
                     self.pos += 1;
                     self.escape()?;
                 }
                 // A control byte, or the end of the input.
                 _ => return Err(Fail),
             }
+            self.skip_plain();
         }
     }
 
     /// A string whose opening quote is at the current position: its body and whether it has
     /// escapes.
-    #[inline]
+    #[inline(always)]
     fn string_body(&mut self) -> Step<(&'a str, bool)> {
         let start = self.pos + 1;
         let escaped = self.string()?;
@@ -416,18 +418,20 @@ impl<'a> Scanner<'a> {
                     kind: Kind::String,
                     raw,
                     escaped,
+                    integer: None,
                 }
             } else {
                 let start = self.pos;
                 // Numbers inline: registered times are most of a payload's non-strings.
-                let kind = match self.peek() {
-                    Some(b'-' | b'0'..=b'9') => self.number().map(|()| Kind::Number)?,
-                    _ => self.value(depth)?,
+                let (kind, integer) = match self.peek() {
+                    Some(b'-' | b'0'..=b'9') => (Kind::Number, self.number()?),
+                    _ => (self.value(depth)?, None),
                 };
                 RawValue {
                     kind,
                     raw: self.span(start, self.pos)?,
                     escaped: false,
+                    integer,
                 }
             };
             match &unescaped {
@@ -454,6 +458,9 @@ impl<'a> Scanner<'a> {
 struct KeySet<'a> {
     inline: [(u64, &'a str); INLINE_KEYS],
     len: usize,
+    /// One bit per name on the stack, picked by a hash of its first eight bytes and length: a
+    /// name whose bit is clear repeats none of them, and is recorded without comparing.
+    bits: u64,
     spilled: Option<HashSet<Cow<'a, str>>>,
 }
 
@@ -473,14 +480,19 @@ impl<'a> KeySet<'a> {
             n @ 0..8 => prefix & ((1u64 << (8 * n)) - 1),
             _ => prefix,
         };
-        let seen = self.inline.get(..self.len).unwrap_or_default();
-        let repeated = seen
-            .iter()
-            .any(|&(p, k)| p == prefix && k.len() == raw.len() && (raw.len() <= 8 || k == raw));
+        let bit = 1u64 << ((prefix ^ raw.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58);
+        let repeated = self.bits & bit != 0
+            && self
+                .inline
+                .get(..self.len)
+                .unwrap_or_default()
+                .iter()
+                .any(|&(p, k)| p == prefix && k.len() == raw.len() && (raw.len() <= 8 || k == raw));
         match self.inline.get_mut(self.len) {
             Some(slot) if !repeated => {
                 *slot = (prefix, raw);
                 self.len += 1;
+                self.bits |= bit;
                 true
             }
             _ => false,
@@ -577,6 +589,7 @@ pub(crate) fn for_each_string<'a>(raw: &'a str, mut f: impl FnMut(Cow<'a, str>))
             kind: Kind::String,
             raw: body,
             escaped,
+            integer: None,
         };
         f(value.as_str().ok_or(())?);
         s.ws();

@@ -411,6 +411,54 @@ fn verify_into_and_decode_read_once_and_agree_with_verify() {
     }
 }
 
+/// `Verified::claims` reads with the unchecking deserializer: the same values and the same
+/// errors (serde_json's messages) as serde_json, for every payload `verify` accepts.
+#[test]
+fn claims_read_as_serde_json_reads_them() {
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Borrowed<'a> {
+        #[serde(borrow)]
+        sub: Option<std::borrow::Cow<'a, str>>,
+        #[serde(default)]
+        x: Option<&'a str>,
+    }
+    fn same<'a, T>(verified: &'a Verified<'_>)
+    where
+        T: serde::Deserialize<'a> + PartialEq + std::fmt::Debug,
+    {
+        let theirs: Result<T, Error> =
+            serde_json::from_slice(verified.payload()).map_err(|e| Error::Claims(e.to_string()));
+        assert_eq!(
+            verified.claims::<T>(),
+            theirs,
+            "{}",
+            String::from_utf8_lossy(verified.payload())
+        );
+    }
+    let extra: &[&[u8]] = &[
+        br#"{"exp":1700000100,"sub":"caf\u00e9","x":"plain"}"#,
+        br#"{"exp":1700000100,"x":"a	b"}"#,
+        br#"{"exp":1700000100,"x":7}"#,
+        br#"{"exp":1700000100,"n":[1,2,300]}"#,
+        br#"{"exp":18446744073709551615,"n":[]}"#,
+    ];
+    let mut accepted = 0;
+    for payload in PAYLOADS.iter().chain(extra) {
+        let t = token(HEADER, payload);
+        let Ok(verified) = verify(&t, &HS256, &rules()) else {
+            continue;
+        };
+        accepted += 1;
+        same::<serde_json::Value>(&verified);
+        same::<Typed>(&verified);
+        same::<Ignored>(&verified);
+        same::<std::collections::BTreeMap<String, serde_json::Value>>(&verified);
+        same::<Borrowed<'_>>(&verified);
+        same::<()>(&verified);
+    }
+    assert!(accepted >= 8, "{accepted}");
+}
+
 /// Random payloads built as text, so that they can repeat names: registered claims of every
 /// type, escaped names, nesting.
 fn payload_text() -> impl proptest::strategy::Strategy<Value = String> {

@@ -9,16 +9,23 @@
 //! passes would succeed with the same value (the differential tests in `json/tests.rs` and
 //! `compact/tests.rs` hold it to that).
 //!
+//! The same deserializer, without the checks ([`trusted`]: no duplicate-member check, no
+//! registered claims), reads the claims of a `Verified`, whose payload the strict check already
+//! accepted; it is cheaper than serde_json there, and serde_json reads the payload again only
+//! to name the fault when it fails. Its error is zero-sized, so that internal results stay in
+//! registers: nobody reads it.
+//!
 //! Where a type can tell, it behaves as serde_json: integers go to `visit_u64` or `visit_i64`
 //! (to `visit_f64` when they do not fit, and for `-0`; `i128` and `u128` keep every digit),
 //! other numbers to `visit_f64`, strings to `visit_borrowed_str` (to `visit_string` when they
 //! have escapes), member names may be read as integers, and a visitor that leaves elements of an
-//! array or object unread fails ("trailing characters"). Strings are read eight bytes at a time.
-//! It fails rather than panics on any input, and bounds its recursion.
+//! array or object unread fails ("trailing characters"). Strings and digits are read eight
+//! bytes at a time (`json/words.rs`). It fails rather than panics on any input, and bounds its
+//! recursion.
 
 mod access;
 
-use super::{KeySet, MAX_DEPTH_CAP, bytes_below, bytes_equal, unescape};
+use super::{KeySet, MAX_DEPTH_CAP, digit_run, plain_len, unescape};
 use crate::claims::RawRegistered;
 use access::{Elements, Members, Variant};
 use serde::de::{self, Deserializer, IntoDeserializer, Visitor};
@@ -29,7 +36,7 @@ use std::fmt;
 /// compare it with serde_json on any document).
 #[cfg(test)]
 pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T> {
-    let mut de = De::new(text, MAX_DEPTH_CAP);
+    let mut de = De::<true>::new(text, MAX_DEPTH_CAP);
     let value = T::deserialize(&mut de)?;
     de.end()?;
     Ok(value)
@@ -42,26 +49,31 @@ pub(crate) fn strict<'de, T: de::Deserialize<'de>>(
     text: &'de str,
     max_depth: usize,
 ) -> Option<(T, RawRegistered<'de>)> {
-    let mut de = De::new(text, max_depth.min(MAX_DEPTH_CAP));
+    let mut de = De::<true>::new(text, max_depth.min(MAX_DEPTH_CAP));
     let value = T::deserialize(&mut de).ok()?;
     de.end().ok()?;
     de.top_done.then_some((value, de.registered))
 }
 
-/// Why the document did not fit the type (serde's own messages, such as "missing field `x`").
-#[derive(Debug)]
-pub(crate) struct DeError(String);
-
-impl DeError {
-    #[cold]
-    fn at(what: &str, offset: usize) -> Self {
-        DeError(format!("{what} at byte {offset}"))
-    }
+/// Deserializes `T` from a document that already passed the strict check (so it is valid JSON
+/// without duplicate members, within the depth limit), without checking any of that again.
+/// `None` when anything failed: the caller asks serde_json for the exact message.
+pub(crate) fn trusted<'de, T: de::Deserialize<'de>>(text: &'de str) -> Option<T> {
+    let mut de = De::<false>::new(text, MAX_DEPTH_CAP);
+    let value = T::deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(value)
 }
+
+/// The document did not fit the type, or broke a rule. Zero-sized, so that every internal
+/// result stays in registers: nobody reads the reason, because on any failure the caller
+/// runs the strict check and serde_json, which name it.
+#[derive(Debug)]
+pub(crate) struct DeError;
 
 impl fmt::Display for DeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str("the claims do not fit the type")
     }
 }
 
@@ -69,14 +81,16 @@ impl std::error::Error for DeError {}
 
 impl de::Error for DeError {
     #[cold]
-    fn custom<T: fmt::Display>(msg: T) -> Self {
-        DeError(msg.to_string())
+    fn custom<T: fmt::Display>(_msg: T) -> Self {
+        DeError
     }
 }
 
 type Result<T> = std::result::Result<T, DeError>;
 
-struct De<'de> {
+/// The deserializer; `CHECK` is false for a document the strict check already accepted, which
+/// then skips the duplicate-member check and the registered claims.
+struct De<'de, const CHECK: bool> {
     b: &'de [u8],
     text: &'de str,
     pos: usize,
@@ -88,6 +102,9 @@ struct De<'de> {
     top_done: bool,
     /// Whether the last string read had escapes.
     last_escaped: bool,
+    /// The last number read, when it was a plain non-negative integer that fits `u64` (so a
+    /// registered date need not be parsed again).
+    last_integer: Option<u64>,
 }
 
 /// A string read from the input.
@@ -96,7 +113,15 @@ enum Text<'de> {
     Owned(String),
 }
 
-impl<'de> De<'de> {
+/// Hands a string to the visitor: borrowed when it had no escapes.
+fn visit_text<'de, V: Visitor<'de>>(text: Text<'de>, visitor: V) -> Result<V::Value> {
+    match text {
+        Text::Borrowed(s) => visitor.visit_borrowed_str(s),
+        Text::Owned(s) => visitor.visit_string(s),
+    }
+}
+
+impl<'de, const CHECK: bool> De<'de, CHECK> {
     fn new(text: &'de str, max_depth: usize) -> Self {
         De {
             b: text.as_bytes(),
@@ -107,6 +132,7 @@ impl<'de> De<'de> {
             registered: RawRegistered::default(),
             top_done: false,
             last_escaped: false,
+            last_integer: None,
         }
     }
 
@@ -116,7 +142,7 @@ impl<'de> De<'de> {
         if self.pos == self.b.len() {
             Ok(())
         } else {
-            Err(self.error("trailing characters"))
+            Err(DeError)
         }
     }
 
@@ -135,30 +161,25 @@ impl<'de> De<'de> {
         word
     }
 
-    #[inline]
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
     }
 
-    #[inline]
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.pos += 1;
         }
     }
 
-    #[cold]
-    fn error(&self, what: &str) -> DeError {
-        DeError::at(what, self.pos)
-    }
-
-    #[inline]
-    fn eat(&mut self, c: u8, what: &str) -> Result<()> {
+    #[inline(always)]
+    fn eat(&mut self, c: u8) -> Result<()> {
         if self.peek() == Some(c) {
             self.pos += 1;
             Ok(())
         } else {
-            Err(self.error(what))
+            Err(DeError)
         }
     }
 
@@ -167,69 +188,72 @@ impl<'de> De<'de> {
             self.pos += lit.len();
             Ok(())
         } else {
-            Err(self.error("expected value"))
+            Err(DeError)
         }
     }
 
     /// Enters an array or object: the depth is bounded here too, so this is safe on input the
     /// check never saw.
+    #[inline]
     fn enter(&mut self) -> Result<()> {
         self.depth += 1;
         if self.depth > self.max_depth {
-            return Err(self.error("recursion limit exceeded"));
+            return Err(DeError);
         }
         Ok(())
     }
 
     /// A string from its opening quote: borrowed unless it has escapes.
-    #[inline]
+    #[inline(always)]
     fn string(&mut self) -> Result<Text<'de>> {
-        let (body, escaped) = self.string_raw()?;
-        if escaped {
-            unescape(body)
-                .map(Text::Owned)
-                .ok_or_else(|| self.error("invalid escape"))
+        let body = self.string_raw()?;
+        if self.last_escaped {
+            unescape(body).map(Text::Owned).ok_or(DeError)
         } else {
             Ok(Text::Borrowed(body))
         }
     }
 
-    /// A string from its opening quote: its body, still escaped, and whether it has escapes.
-    #[inline]
-    fn string_raw(&mut self) -> Result<(&'de str, bool)> {
-        self.eat(b'"', "expected string")?;
+    /// A string from its opening quote: its body, still escaped (whether it has escapes is in
+    /// `last_escaped`). Inlined: most of a document is short strings, for which a call would
+    /// cost as much as the scan.
+    #[inline(always)]
+    fn string_raw(&mut self) -> Result<&'de str> {
+        self.eat(b'"')?;
         let start = self.pos;
-        let mut escaped = false;
+        self.skip_plain();
+        self.last_escaped = false;
+        if self.peek() != Some(b'"') {
+            self.string_rest()?;
+        }
+        let body = self.text.get(start..self.pos).ok_or(DeError)?;
+        self.pos += 1;
+        Ok(body)
+    }
+
+    /// Moves to the next `"`, `\\` or control byte of a string body.
+    #[inline(always)]
+    fn skip_plain(&mut self) {
+        self.pos += plain_len(self.b.get(self.pos..).unwrap_or_default());
+    }
+
+    /// The rest of a string body from a byte that is not its closing quote: escapes (checked),
+    /// or a control byte or the end of the input (refused). Ends at the closing quote.
+    #[cold]
+    #[inline(never)]
+    fn string_rest(&mut self) -> Result<()> {
         loop {
-            while let Some(chunk) = self.b.get(self.pos..self.pos + 8) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(chunk);
-                let w = u64::from_le_bytes(word);
-                let special = bytes_equal(w, b'"') | bytes_equal(w, b'\\') | bytes_below(w, 0x20);
-                if special != 0 {
-                    self.pos += (special.trailing_zeros() / 8) as usize;
-                    break;
-                }
-                self.pos += 8;
-            }
             match self.peek() {
-                Some(b'"') => break,
+                Some(b'"') => return Ok(()),
                 Some(b'\\') => {
-                    escaped = true;
+                    self.last_escaped = true;
                     self.pos += 1;
                     self.escape()?;
                 }
-                Some(c) if c >= 0x20 => self.pos += 1,
-                _ => return Err(self.error("control character or end of input in string")),
+                _ => return Err(DeError),
             }
+            self.skip_plain();
         }
-        let body = self
-            .text
-            .get(start..self.pos)
-            .ok_or_else(|| self.error("invalid string"))?;
-        self.pos += 1;
-        self.last_escaped = escaped;
-        Ok((body, escaped))
     }
 
     /// Checks one escape, after its backslash (RFC 8259 §7; surrogates must pair).
@@ -243,38 +267,26 @@ impl<'de> De<'de> {
                     self.literal(b"\\u")?;
                     let low = self.hex4()?;
                     if !(0xDC00..0xE000).contains(&low) {
-                        return Err(self.error("unpaired surrogate"));
+                        return Err(DeError);
                     }
                 } else if (0xDC00..0xE000).contains(&unit) {
-                    return Err(self.error("unpaired surrogate"));
+                    return Err(DeError);
                 }
             }
-            _ => return Err(self.error("invalid escape")),
+            _ => return Err(DeError),
         }
         Ok(())
     }
 
     fn hex4(&mut self) -> Result<u32> {
-        let digits = self
-            .b
-            .get(self.pos..self.pos + 4)
-            .ok_or_else(|| self.error("invalid escape"))?;
+        let digits = self.b.get(self.pos..self.pos + 4).ok_or(DeError)?;
         let mut v = 0u32;
         for &d in digits {
-            let n = (d as char)
-                .to_digit(16)
-                .ok_or_else(|| self.error("invalid escape"))?;
+            let n = (d as char).to_digit(16).ok_or(DeError)?;
             v = v * 16 + n;
         }
         self.pos += 4;
         Ok(v)
-    }
-
-    fn visit_text<V: Visitor<'de>>(text: Text<'de>, visitor: V) -> Result<V::Value> {
-        match text {
-            Text::Borrowed(s) => visitor.visit_borrowed_str(s),
-            Text::Owned(s) => visitor.visit_string(s),
-        }
     }
 
     /// A number, handed to the visitor as serde_json would.
@@ -285,22 +297,15 @@ impl<'de> De<'de> {
             self.pos += 1;
         }
         let digits_start = self.pos;
-        let mut value: u64 = 0;
-        let mut overflow = false;
-        while let Some(d @ b'0'..=b'9') = self.peek() {
-            match value
-                .checked_mul(10)
-                .and_then(|v| v.checked_add(u64::from(d - b'0')))
-            {
-                Some(v) => value = v,
-                None => overflow = true,
-            }
-            self.pos += 1;
-        }
+        let (int_len, value) = digit_run(self.b.get(digits_start..).unwrap_or_default());
+        self.pos += int_len;
+        // Twenty digits may still fit.
+        let value = value.or_else(|| self.text.get(digits_start..self.pos)?.parse().ok());
+        let overflow = value.is_none();
+        let value = value.unwrap_or_default();
         // RFC 8259 §6: at least one digit, and no leading zero.
-        let int_len = self.pos - digits_start;
         if int_len == 0 || (int_len > 1 && self.b.get(digits_start) == Some(&b'0')) {
-            return Err(self.error("invalid number"));
+            return Err(DeError);
         }
         let mut float = false;
         if self.peek() == Some(b'.') {
@@ -318,6 +323,7 @@ impl<'de> De<'de> {
         }
         if !float && !overflow {
             if !negative {
+                self.last_integer = Some(value);
                 return visitor.visit_u64(value);
             }
             if value != 0
@@ -326,13 +332,10 @@ impl<'de> De<'de> {
                 return visitor.visit_i64(n);
             }
         }
-        let text = self
-            .text
-            .get(start..self.pos)
-            .ok_or_else(|| self.error("invalid number"))?;
+        let text = self.text.get(start..self.pos).ok_or(DeError)?;
         match text.parse::<f64>() {
             Ok(f) if f.is_finite() => visitor.visit_f64(f),
-            _ => Err(DeError::at("number out of range", start)),
+            _ => Err(DeError),
         }
     }
 
@@ -343,7 +346,7 @@ impl<'de> De<'de> {
             self.pos += 1;
         }
         if self.pos == start {
-            return Err(self.error("invalid number"));
+            return Err(DeError);
         }
         Ok(())
     }
@@ -368,75 +371,36 @@ impl<'de> De<'de> {
         } else {
             text.parse::<u128>().map(|n| visitor.visit_u128(n))
         };
-        parsed.unwrap_or_else(|_| Err(DeError::at("number out of range", start)))
-    }
-
-    /// Skips one value without building anything.
-    fn skip(&mut self) -> Result<()> {
-        self.ws();
-        match self.peek() {
-            Some(b'"') => self.string().map(|_| ()),
-            Some(b'{') => {
-                self.enter()?;
-                self.pos += 1;
-                self.ws();
-                if self.peek() == Some(b'}') {
-                    self.pos += 1;
-                } else {
-                    let mut keys = KeySet::default();
-                    loop {
-                        self.ws();
-                        self.key(&mut keys)?;
-                        self.ws();
-                        self.eat(b':', "expected ':'")?;
-                        self.skip()?;
-                        self.ws();
-                        match self.peek() {
-                            Some(b',') => self.pos += 1,
-                            _ => break,
-                        }
-                    }
-                    self.eat(b'}', "expected ',' or '}'")?;
-                }
-                self.depth -= 1;
-                Ok(())
-            }
-            Some(b'[') => {
-                self.enter()?;
-                self.pos += 1;
-                self.ws();
-                if self.peek() == Some(b']') {
-                    self.pos += 1;
-                } else {
-                    loop {
-                        self.skip()?;
-                        self.ws();
-                        match self.peek() {
-                            Some(b',') => self.pos += 1,
-                            _ => break,
-                        }
-                    }
-                    self.eat(b']', "expected ',' or ']'")?;
-                }
-                self.depth -= 1;
-                Ok(())
-            }
-            _ => self.deserialize_any(de::IgnoredAny).map(|_| ()),
-        }
+        parsed.unwrap_or_else(|_| Err(DeError))
     }
 
     /// A member name, checked against the names before it in `keys`.
-    #[inline]
+    #[inline(always)]
     fn key(&mut self, keys: &mut KeySet<'de>) -> Result<Text<'de>> {
+        if !CHECK {
+            return self.string();
+        }
         let prefix = self.word_at(self.pos + 1);
-        let (raw, escaped) = self.string_raw()?;
+        let raw = self.string_raw()?;
+        let escaped = self.last_escaped;
         if !escaped && keys.insert_plain(raw, prefix) {
             return Ok(Text::Borrowed(raw));
         }
         match keys.insert_slow(raw, escaped) {
             Ok(Some(name)) => Ok(Text::Owned(name)),
             Ok(None) => Ok(Text::Borrowed(raw)),
-            Err(_) => Err(self.error("duplicate member")),
+            Err(_) => Err(DeError),
+        }
+    }
+
+    /// A string from its opening quote, handed to the visitor: borrowed unless it has escapes.
+    #[inline(always)]
+    fn visit_string<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        let body = self.string_raw()?;
+        if self.last_escaped {
+            visitor.visit_string(unescape(body).ok_or(DeError)?)
+        } else {
+            visitor.visit_borrowed_str(body)
         }
     }
 
@@ -448,32 +412,43 @@ impl<'de> De<'de> {
             self.depth -= 1;
             Ok(())
         } else {
-            Err(self.error("trailing characters"))
+            Err(DeError)
         }
     }
 }
 
-impl<'de> Deserializer<'de> for &mut De<'de> {
+/// `deserialize_<number>` methods that read a number in place and leave anything else to
+/// `deserialize_any`.
+macro_rules! number_fast {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            self.ws();
+            if let Some(b'-' | b'0'..=b'9') = self.peek() {
+                return self.number(visitor);
+            }
+            self.deserialize_any(visitor)
+        }
+    )*};
+}
+
+impl<'de, const CHECK: bool> Deserializer<'de> for &mut De<'de, CHECK> {
     type Error = DeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.ws();
         match self.peek() {
-            Some(b'"') => {
-                let text = self.string()?;
-                De::visit_text(text, visitor)
-            }
+            Some(b'"') => self.visit_string(visitor),
             Some(b'-' | b'0'..=b'9') => self.number(visitor),
             Some(b'{') => {
                 self.enter()?;
                 self.pos += 1;
-                let top = self.depth == 1;
+                let top = CHECK && self.depth == 1;
                 let value = visitor.visit_map(Members {
                     de: &mut *self,
                     first: true,
                     keys: KeySet::default(),
                     top,
-                    name: None,
+                    claim: None,
                 })?;
                 self.close(b'}')?;
                 self.top_done |= top;
@@ -496,7 +471,7 @@ impl<'de> Deserializer<'de> for &mut De<'de> {
                 .literal(b"false")
                 .and_then(|()| visitor.visit_bool(false)),
             Some(b'n') => self.literal(b"null").and_then(|()| visitor.visit_unit()),
-            _ => Err(self.error("expected value")),
+            _ => Err(DeError),
         }
     }
 
@@ -537,7 +512,7 @@ impl<'de> Deserializer<'de> for &mut De<'de> {
                 self.close(b'}')?;
                 Ok(value)
             }
-            _ => Err(self.error("expected string or object for an enum")),
+            _ => Err(DeError),
         }
     }
 
@@ -554,8 +529,26 @@ impl<'de> Deserializer<'de> for &mut De<'de> {
         self.wide_integer(visitor, false)
     }
 
+    // Strings and numbers, the usual claims, go straight to their case: what `deserialize_any`
+    // would do for them, without a call to it.
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.ws();
+        if self.peek() == Some(b'"') {
+            return self.visit_string(visitor);
+        }
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    number_fast! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_u8
+        deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64
+    }
+
     forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 u8 u16 u32 u64 f32 f64 char str string bytes byte_buf
-        unit unit_struct seq tuple tuple_struct map struct identifier
+        bool char bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
     }
 }

@@ -1,26 +1,27 @@
 //! The serde access types of the deserializer: object members, array elements, enum variants
-//! and member names.
+//! and member names; and skipping a value unread.
 
-use super::{De, DeError, Result, Text};
+use super::{De, DeError, Result, Text, visit_text};
+use crate::claims::Claim;
 use crate::json::{KeySet, Kind, RawValue};
 use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, Visitor};
 use serde::forward_to_deserialize_any;
-use std::borrow::Cow;
 
 /// The members of an object, after its `{`.
-pub(super) struct Members<'a, 'de> {
-    pub de: &'a mut De<'de>,
+pub(super) struct Members<'a, 'de, const CHECK: bool> {
+    pub de: &'a mut De<'de, CHECK>,
     pub first: bool,
     pub keys: KeySet<'de>,
     /// The top-level object, whose registered claims are read.
     pub top: bool,
-    /// The name of the member being read, when it may be a registered claim.
-    pub name: Option<Cow<'de, str>>,
+    /// The registered claim whose value is being read, if it is one.
+    pub claim: Option<Claim>,
 }
 
-impl<'de> de::MapAccess<'de> for Members<'_, 'de> {
+impl<'de, const CHECK: bool> de::MapAccess<'de> for Members<'_, 'de, CHECK> {
     type Error = DeError;
 
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
         let de = &mut *self.de;
         de.ws();
@@ -31,30 +32,30 @@ impl<'de> de::MapAccess<'de> for Members<'_, 'de> {
                 de.ws();
             }
             _ if self.first => {}
-            _ => return Err(de.error("expected ',' or '}'")),
+            _ => return Err(DeError),
         }
         self.first = false;
         let key = de.key(&mut self.keys)?;
-        if self.top {
-            // Every registered claim has a three-letter name.
-            self.name = match &key {
-                Text::Borrowed(s) if s.len() == 3 => Some(Cow::Borrowed(*s)),
-                Text::Owned(s) if s.len() == 3 => Some(Cow::Owned(s.clone())),
-                _ => None,
+        if CHECK && self.top {
+            self.claim = match &key {
+                Text::Borrowed(s) => Claim::from_name(s),
+                Text::Owned(s) => Claim::from_name(s),
             };
         }
         seed.deserialize(Key(key)).map(Some)
     }
 
+    #[inline]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
         let de = &mut *self.de;
         de.ws();
-        de.eat(b':', "expected ':'")?;
-        let Some(name) = self.name.take() else {
+        de.eat(b':')?;
+        let Some(claim) = self.claim.take().filter(|_| CHECK) else {
             return seed.deserialize(de);
         };
         de.ws();
         let start = de.pos;
+        de.last_integer = None;
         let value = seed.deserialize(&mut *de)?;
         let raw = de.text.get(start..de.pos).unwrap_or_default();
         let kind = match raw.as_bytes().first() {
@@ -71,18 +72,82 @@ impl<'de> de::MapAccess<'de> for Members<'_, 'de> {
             _ => raw,
         };
         let escaped = kind == Kind::String && de.last_escaped;
-        de.registered.member(&name, RawValue { kind, raw, escaped });
+        // A number value is one number, so the last one read is this one.
+        let integer = de.last_integer.filter(|_| kind == Kind::Number);
+        let raw = RawValue {
+            kind,
+            raw,
+            escaped,
+            integer,
+        };
+        de.registered.claim(claim, raw);
         Ok(value)
     }
 }
 
+impl<const CHECK: bool> De<'_, CHECK> {
+    /// Skips one value without building anything.
+    pub(super) fn skip(&mut self) -> Result<()> {
+        self.ws();
+        match self.peek() {
+            Some(b'"') => self.string().map(|_| ()),
+            Some(b'{') => {
+                self.enter()?;
+                self.pos += 1;
+                self.ws();
+                if self.peek() == Some(b'}') {
+                    self.pos += 1;
+                } else {
+                    let mut keys = KeySet::default();
+                    loop {
+                        self.ws();
+                        self.key(&mut keys)?;
+                        self.ws();
+                        self.eat(b':')?;
+                        self.skip()?;
+                        self.ws();
+                        match self.peek() {
+                            Some(b',') => self.pos += 1,
+                            _ => break,
+                        }
+                    }
+                    self.eat(b'}')?;
+                }
+                self.depth -= 1;
+                Ok(())
+            }
+            Some(b'[') => {
+                self.enter()?;
+                self.pos += 1;
+                self.ws();
+                if self.peek() == Some(b']') {
+                    self.pos += 1;
+                } else {
+                    loop {
+                        self.skip()?;
+                        self.ws();
+                        match self.peek() {
+                            Some(b',') => self.pos += 1,
+                            _ => break,
+                        }
+                    }
+                    self.eat(b']')?;
+                }
+                self.depth -= 1;
+                Ok(())
+            }
+            _ => self.deserialize_any(de::IgnoredAny).map(|_| ()),
+        }
+    }
+}
+
 /// The elements of an array, after its `[`.
-pub(super) struct Elements<'a, 'de> {
-    pub de: &'a mut De<'de>,
+pub(super) struct Elements<'a, 'de, const CHECK: bool> {
+    pub de: &'a mut De<'de, CHECK>,
     pub first: bool,
 }
 
-impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
+impl<'de, const CHECK: bool> de::SeqAccess<'de> for Elements<'_, 'de, CHECK> {
     type Error = DeError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
@@ -92,7 +157,7 @@ impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
             Some(b']') => return Ok(None),
             Some(b',') if !self.first => de.pos += 1,
             _ if self.first => {}
-            _ => return Err(de.error("expected ',' or ']'")),
+            _ => return Err(DeError),
         }
         self.first = false;
         seed.deserialize(de).map(Some)
@@ -100,11 +165,11 @@ impl<'de> de::SeqAccess<'de> for Elements<'_, 'de> {
 }
 
 /// An enum written as `{"Variant": value}`, after its `{`.
-pub(super) struct Variant<'a, 'de> {
-    pub de: &'a mut De<'de>,
+pub(super) struct Variant<'a, 'de, const CHECK: bool> {
+    pub de: &'a mut De<'de, CHECK>,
 }
 
-impl<'de> de::EnumAccess<'de> for Variant<'_, 'de> {
+impl<'de, const CHECK: bool> de::EnumAccess<'de> for Variant<'_, 'de, CHECK> {
     type Error = DeError;
     type Variant = Self;
 
@@ -113,12 +178,12 @@ impl<'de> de::EnumAccess<'de> for Variant<'_, 'de> {
         let key = self.de.string()?;
         let value = seed.deserialize(Key(key))?;
         self.de.ws();
-        self.de.eat(b':', "expected ':'")?;
+        self.de.eat(b':')?;
         Ok((value, self))
     }
 }
 
-impl<'de> de::VariantAccess<'de> for Variant<'_, 'de> {
+impl<'de, const CHECK: bool> de::VariantAccess<'de> for Variant<'_, 'de, CHECK> {
     type Error = DeError;
 
     fn unit_variant(self) -> Result<()> {
@@ -172,7 +237,7 @@ impl<'de> Deserializer<'de> for Key<'de> {
     type Error = DeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        De::visit_text(self.0, visitor)
+        visit_text(self.0, visitor)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
