@@ -47,7 +47,7 @@
 //!
 //! Each behind a cargo feature: `hmac`, `rsa`, `ecdsa`, `ed25519` (pure Rust, RustCrypto and
 //! dalek; the default), `mldsa` and `fips204` (ML-DSA, RFC 9964, on RustCrypto `ml-dsa` and on
-//! `fips204`; pure Rust, not in the default) and `ring`, `aws-lc`, `openssl` (native). Unlike a process-global provider,
+//! `fips204`; pure Rust, not in the default) and `ring`, `aws-lc` (ML-DSA too), `openssl` (native). Unlike a process-global provider,
 //! any number can be enabled together: [`backends`] lists them, [`BackendId`] names one exactly,
 //! and [`default_backend_for`] gives the documented default per algorithm and operation (the
 //! table is in [`choice`]).
