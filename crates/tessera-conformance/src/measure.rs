@@ -57,8 +57,8 @@
 //!
 //! Before the first group, every group's work runs untimed, round-robin, for a second (three in
 //! `precise`), so that the first groups measured meet a warm machine as the later ones do. The
-//! groups are then measured in three passes, a third of each group's rounds in each and in a
-//! new shuffled order every pass, so that a slow minute of a busy machine weighs a little on
+//! groups are then measured in twelve passes, a twelfth of each group's rounds in each and in a
+//! new shuffled order every pass, so that a slow stretch of a busy host weighs a little on
 //! every group rather than entirely on a few, and no group is always first; extra rounds come
 //! in the last pass. Each pass gets an equal part of the target left, shared
 //! among its groups (RSA signing, whose calls are long, gets three shares; each share is
