@@ -290,7 +290,8 @@ impl<'a> Scanner<'a> {
                 }
                 Some(b'\\') => {
                     self.pos += 1;
-                    self.escape()?;
+                    self.pos +=
+                        escape_len(self.b.get(self.pos..).unwrap_or_default()).ok_or(Fail)?;
                 }
                 // A control byte, or the end of the input.
                 _ => return Err(Fail),
@@ -306,39 +307,6 @@ impl<'a> Scanner<'a> {
         let start = self.pos + 1;
         let escaped = self.string()?;
         Ok((self.span(start, self.pos - 1)?, escaped))
-    }
-
-    /// Checks one escape, after its backslash.
-    fn escape(&mut self) -> Step<()> {
-        match self.peek() {
-            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 1,
-            Some(b'u') => {
-                self.pos += 1;
-                let unit = self.hex4()?;
-                if (0xD800..0xDC00).contains(&unit) {
-                    // A high surrogate must be followed by an escaped low surrogate.
-                    self.literal(b"\\u")?;
-                    let low = self.hex4()?;
-                    if !(0xDC00..0xE000).contains(&low) {
-                        return Err(Fail);
-                    }
-                } else if (0xDC00..0xE000).contains(&unit) {
-                    return Err(Fail);
-                }
-            }
-            _ => return Err(Fail),
-        }
-        Ok(())
-    }
-
-    fn hex4(&mut self) -> Step<u32> {
-        let digits = self.b.get(self.pos..self.pos + 4).ok_or(Fail)?;
-        let mut v = 0u32;
-        for &d in digits {
-            v = v * 16 + (d as char).to_digit(16).ok_or(Fail)?;
-        }
-        self.pos += 4;
-        Ok(v)
     }
 
     fn too_deep(&mut self, depth: usize) -> Step<()> {
@@ -563,6 +531,31 @@ fn unescape(s: &str) -> Option<String> {
         out.push(decoded);
     }
     Some(out)
+}
+
+/// The length of the escape that follows a backslash at the start of `rest` (RFC 8259 §7): 1
+/// for a one-letter escape, 5 for `uXXXX`, 11 for a surrogate pair; `None` when it is not a
+/// valid escape, a lone or unpaired surrogate included. Both JSON readers check escapes here.
+fn escape_len(rest: &[u8]) -> Option<usize> {
+    let unit = |at: usize| -> Option<u32> {
+        let digits = rest.get(at..at + 4)?;
+        digits
+            .iter()
+            .try_fold(0u32, |v, &d| Some(v * 16 + (d as char).to_digit(16)?))
+    };
+    match rest.first()? {
+        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Some(1),
+        b'u' => match unit(1)? {
+            // A high surrogate must be followed by an escaped low surrogate.
+            0xD800..0xDC00 => {
+                let low = (rest.get(5..7)? == b"\\u").then(|| unit(7))??;
+                (0xDC00..0xE000).contains(&low).then_some(11)
+            }
+            0xDC00..0xE000 => None,
+            _ => Some(5),
+        },
+        _ => None,
+    }
 }
 
 fn hex4(chars: &mut std::str::Chars<'_>) -> Option<u32> {

@@ -248,45 +248,13 @@ impl<'de, const CHECK: bool> De<'de, CHECK> {
                 Some(b'\\') => {
                     self.last_escaped = true;
                     self.pos += 1;
-                    self.escape()?;
+                    let rest = self.b.get(self.pos..).unwrap_or_default();
+                    self.pos += super::escape_len(rest).ok_or(DeError)?;
                 }
                 _ => return Err(DeError),
             }
             self.skip_plain();
         }
-    }
-
-    /// Checks one escape, after its backslash (RFC 8259 §7; surrogates must pair).
-    fn escape(&mut self) -> Result<()> {
-        match self.peek() {
-            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 1,
-            Some(b'u') => {
-                self.pos += 1;
-                let unit = self.hex4()?;
-                if (0xD800..0xDC00).contains(&unit) {
-                    self.literal(b"\\u")?;
-                    let low = self.hex4()?;
-                    if !(0xDC00..0xE000).contains(&low) {
-                        return Err(DeError);
-                    }
-                } else if (0xDC00..0xE000).contains(&unit) {
-                    return Err(DeError);
-                }
-            }
-            _ => return Err(DeError),
-        }
-        Ok(())
-    }
-
-    fn hex4(&mut self) -> Result<u32> {
-        let digits = self.b.get(self.pos..self.pos + 4).ok_or(DeError)?;
-        let mut v = 0u32;
-        for &d in digits {
-            let n = (d as char).to_digit(16).ok_or(DeError)?;
-            v = v * 16 + n;
-        }
-        self.pos += 4;
-        Ok(v)
     }
 
     /// A number, handed to the visitor as serde_json would.

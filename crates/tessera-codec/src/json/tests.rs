@@ -484,3 +484,25 @@ mod deserializer {
         }
     }
 }
+
+#[test]
+fn escape_lengths_and_refusals() {
+    use super::escape_len;
+    assert_eq!(escape_len(b"n"), Some(1));
+    assert_eq!(escape_len(b"/x"), Some(1));
+    assert_eq!(escape_len(b"u00e9"), Some(5));
+    assert_eq!(escape_len(b"uD83D\\uDE00"), Some(11));
+    for bad in [
+        &b""[..],
+        b"x",
+        b"u00",
+        b"u00g0",
+        b"uDE00",
+        b"uD83D",
+        b"uD83Dx\\uDE00",
+        b"uD83D\\u0041",
+        b"uD83D\\uDE0",
+    ] {
+        assert_eq!(escape_len(bad), None, "{:?}", String::from_utf8_lossy(bad));
+    }
+}
