@@ -17,6 +17,36 @@ mod table;
 pub use corpus::{Control, Entry, FILES, KeyForm, Stage, corpus};
 pub use table::table;
 
+/// Every class of bad key the corpus holds: the corpus must have entries of each
+/// (`keys::tests`), and `tests/key_acceptance.rs` has one exact-error test per class and fails
+/// on an entry of a class not listed here.
+pub const CLASSES: &[&str] = &[
+    "ed25519_small_order",
+    "ed25519_non_canonical",
+    "ed25519_not_on_curve",
+    "ed25519_public_mismatch",
+    "ec_coordinate_range",
+    "ec_not_on_curve",
+    "ec_scalar_range",
+    "ec_public_mismatch",
+    "rsa_exponent",
+    "rsa_modulus_even",
+    "rsa_modulus_too_large",
+    "rsa_too_weak",
+    "hmac_too_weak",
+    "wrong_key_type",
+    "wrong_curve",
+    "akp_missing_alg",
+    "akp_alg_not_ml_dsa",
+    "akp_pub_length",
+    "akp_alg_length_mismatch",
+    "akp_seed_length",
+    "akp_not_base64url",
+    "akp_public_mismatch",
+    "akp_alg_mismatch",
+    "akp_der_form",
+];
+
 use crate::Verdict;
 use crate::fixtures::{private_key, rsa_key};
 use std::fmt;
