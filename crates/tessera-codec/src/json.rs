@@ -19,7 +19,7 @@ pub(crate) mod de;
 mod words;
 
 use words::plain_len;
-pub(crate) use words::{bytes_equal, digit_run};
+pub(crate) use words::{bytes_equal, digit_run, word_at};
 
 /// Nesting depth limit that no configuration can exceed; keeps recursion well inside any thread stack.
 pub const MAX_DEPTH_CAP: usize = 256;
@@ -339,21 +339,6 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// Up to eight bytes of the input from `start`, as an integer (zero-padded past the end).
-    #[inline]
-    fn word_at(&self, start: usize) -> u64 {
-        if let Some(chunk) = self.b.get(start..start + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            return u64::from_le_bytes(word);
-        }
-        let mut word = 0u64;
-        for (i, &b) in self.b.get(start..).unwrap_or_default().iter().enumerate() {
-            word |= u64::from(b) << (8 * i);
-        }
-        word
-    }
-
     /// An object, calling `member` with each of its members (nested objects pass a no-op, which
     /// the compiler removes).
     fn object(&mut self, depth: usize, member: &mut impl FnMut(&str, RawValue<'a>)) -> Step<()> {
@@ -367,7 +352,7 @@ impl<'a> Scanner<'a> {
         let mut keys = KeySet::default();
         loop {
             self.ws();
-            let prefix = self.word_at(self.pos + 1);
+            let prefix = word_at(self.b, self.pos + 1);
             let (key, escaped) = self.string_body()?;
             let unescaped = if escaped || !keys.insert_plain(key, prefix) {
                 match keys.insert_slow(key, escaped) {

@@ -146,21 +146,6 @@ impl<'de, const CHECK: bool> De<'de, CHECK> {
         }
     }
 
-    /// Up to eight bytes of the input from `start`, as an integer (zero-padded past the end).
-    #[inline]
-    fn word_at(&self, start: usize) -> u64 {
-        if let Some(chunk) = self.b.get(start..start + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            return u64::from_le_bytes(word);
-        }
-        let mut word = 0u64;
-        for (i, &b) in self.b.get(start..).unwrap_or_default().iter().enumerate() {
-            word |= u64::from(b) << (8 * i);
-        }
-        word
-    }
-
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
@@ -348,7 +333,7 @@ impl<'de, const CHECK: bool> De<'de, CHECK> {
         if !CHECK {
             return self.string();
         }
-        let prefix = self.word_at(self.pos + 1);
+        let prefix = super::word_at(self.b, self.pos + 1);
         let raw = self.string_raw()?;
         let escaped = self.last_escaped;
         if !escaped && keys.insert_plain(raw, prefix) {

@@ -132,3 +132,18 @@ const fn eight_digits(d: u64) -> u64 {
     let hi = ((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32));
     lo.wrapping_add(hi) >> 32
 }
+
+/// Up to eight bytes of `b` from `start`, as a little-endian integer (zero-padded past the end).
+#[inline]
+pub(crate) fn word_at(b: &[u8], start: usize) -> u64 {
+    if let Some(chunk) = b.get(start..start + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        return u64::from_le_bytes(word);
+    }
+    let mut word = 0u64;
+    for (i, &byte) in b.get(start..).unwrap_or_default().iter().enumerate() {
+        word |= u64::from(byte) << (8 * i);
+    }
+    word
+}
